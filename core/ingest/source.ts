@@ -1,0 +1,27 @@
+import type { CanonicalEvent, JsonValue, RecordOrigin } from '../events/canonical-event.js';
+
+/**
+ * What a source yields. A checkpoint covers every event and rejection yielded
+ * before it: the runner commits its cursor in the same transaction as those
+ * events, so a crash replays from the last checkpoint and never loses or
+ * duplicates an event. The cursor is opaque to core.
+ */
+export type SourceMessage =
+  | { type: 'event'; event: CanonicalEvent; origin: RecordOrigin }
+  | { type: 'reject'; origin: RecordOrigin; reason: string; sample: string }
+  | { type: 'checkpoint'; cursor: JsonValue };
+
+export interface SourceContext {
+  /** The clock, injected so validation of "future" timestamps is testable. */
+  now: () => number;
+  signal: AbortSignal;
+  /** Directory of the mapping file: relative paths resolve against it. */
+  baseDir: string;
+}
+
+export interface Source<Config> {
+  readonly kind: `source:${string}`;
+  /** Fails fast (ConnectorError 'config') on a missing file, bad mapping, … */
+  check(config: Config, context: SourceContext): Promise<void>;
+  read(config: Config, from: JsonValue | undefined, context: SourceContext): AsyncIterable<SourceMessage>;
+}
