@@ -7,7 +7,23 @@ import type { CanonicalEvent, JsonValue, RecordOrigin } from '../events/canonica
  * duplicates an event. The cursor is opaque to core.
  */
 export type SourceMessage =
-  | { type: 'event'; event: CanonicalEvent; origin: RecordOrigin }
+  | {
+      type: 'event';
+      event: CanonicalEvent;
+      origin: RecordOrigin;
+      /**
+       * Number of input records this event consumed (a CSV order built from
+       * several order lines), so the runner can reconcile rows read against
+       * events plus rejections.
+       * @default 1
+       */
+      records?: number;
+      /**
+       * The record's original JSON text, when the source has it: stored as the
+       * event's payload so the ingest loop never re-serializes it.
+       */
+      raw?: string;
+    }
   | { type: 'reject'; origin: RecordOrigin; reason: string; sample: string }
   | { type: 'checkpoint'; cursor: JsonValue };
 
@@ -23,5 +39,6 @@ export interface Source<Config> {
   readonly kind: `source:${string}`;
   /** Fails fast (ConnectorError 'config') on a missing file, bad mapping, … */
   check(config: Config, context: SourceContext): Promise<void>;
-  read(config: Config, from: JsonValue | undefined, context: SourceContext): AsyncIterable<SourceMessage>;
+  /** Yields messages one at a time or in batches (cheaper per event on hot paths). */
+  read(config: Config, from: JsonValue | undefined, context: SourceContext): AsyncIterable<SourceMessage | readonly SourceMessage[]>;
 }

@@ -1,0 +1,2 @@
+export * from './segment-files-config.js';
+export * from './segment-files-source.js';

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** Segment-spec events in JSONL files: Segment's storage exports, or any CDP dump. */
+export const SegmentFilesSourceSchema = z
+  .strictObject({
+    type: z.literal('segment-files'),
+    id: z.string().regex(/^[a-z][a-z0-9_-]*$/, { message: 'expected a lowercase id' }),
+    path: z
+      .string()
+      .min(1)
+      .describe('A .jsonl/.json/.ndjson file (optionally .gz), a directory searched recursively (Segment storage export layout), or a glob like exports/*.jsonl.gz. Relative to the mapping file.'),
+    checkpoint_every: z.number().int().positive().optional().describe('Lines between checkpoints. @default 200000'),
+  })
+  .describe('Segment-spec JSONL files.');
+
+export type SegmentFilesSourceConfig = z.infer<typeof SegmentFilesSourceSchema>;

@@ -1,0 +1,78 @@
+import type { LocatedProblem } from './load-mapping.js';
+import { NOT_SUPPORTED_YET, type Mapping } from './mapping-schema.js';
+import { resolveFeatureName, FEATURE_CATALOG } from '../features/catalog.js';
+import { parseRule, checkRule } from '../segments/index.js';
+import { rfmOutputFeatures } from '../segments/rfm-names.js';
+
+/**
+ * Checks that need more than the schema: references between sections,
+ * duplicate ids, rule expressions. Returns every problem, located by path.
+ */
+export function checkMappingSemantics(mapping: Mapping): LocatedProblem[] {
+  const problems: LocatedProblem[] = [];
+  const raw = mapping as unknown as Record<string, unknown>;
+  for (const section of NOT_SUPPORTED_YET) {
+    if (raw[section] !== undefined) {
+      problems.push({ path: [section], message: `"${section}" is not supported yet (sync engine and triggers land in a later release); remove it to run` });
+    }
+  }
+  duplicates(mapping.sources.map((source) => source.id), (index, id) =>
+    problems.push({ path: ['sources', index, 'id'], message: `duplicate source id "${id}"` }));
+  duplicates(mapping.segments.map((segment) => segment.id), (index, id) =>
+    problems.push({ path: ['segments', index, 'id'], message: `duplicate segmentation id "${id}"` }));
+
+  const features = new Map<string, 'number' | 'string' | 'boolean'>();
+  mapping.features.include.forEach((name, index) => {
+    const resolved = resolveFeatureName(name);
+    if ('reason' in resolved) problems.push({ path: ['features', 'include', index], message: resolved.reason });
+    else if (features.has(name)) problems.push({ path: ['features', 'include', index], message: `"${name}" is listed twice` });
+    else features.set(name, 'number');
+  });
+  mapping.features.custom.forEach((custom, index) => {
+    if ((custom.kind === 'sum' || custom.kind === 'distinct') && !custom.property) {
+      problems.push({ path: ['features', 'custom', index, 'kind'], message: `a "${custom.kind}" feature needs "property" (which property to ${custom.kind === 'sum' ? 'sum' : 'count distinct'})` });
+    }
+    if (features.has(custom.name) || FEATURE_CATALOG.some((feature) => feature.name === custom.name)) {
+      problems.push({ path: ['features', 'custom', index, 'name'], message: `"${custom.name}" clashes with a built-in or earlier feature` });
+    }
+    features.set(custom.name, 'number');
+  });
+
+  mapping.segments.forEach((segmentation, index) => {
+    if (segmentation.model === 'rfm') {
+      for (const role of ['recency', 'frequency', 'monetary'] as const) {
+        const name = segmentation[role];
+        const resolved = resolveFeatureName(name);
+        if ('reason' in resolved && !features.has(name)) {
+          problems.push({ path: ['segments', index, role], message: resolved.reason });
+        } else features.set(name, 'number');
+      }
+      for (const [name, type] of rfmOutputFeatures(segmentation.id)) features.set(name, type);
+    }
+  });
+  for (const name of Object.keys(mapping.features.missing)) {
+    if (!features.has(name)) {
+      problems.push({ path: ['features', 'missing', name], message: `missing-value policy for "${name}", which is not an included feature` });
+    }
+  }
+  mapping.segments.forEach((segmentation, index) => {
+    if (segmentation.model === 'rules') {
+      const parsed = parseRule(segmentation.rule);
+      const errors = parsed.ok ? checkRule(parsed.ast, features) : parsed.errors;
+      for (const error of errors) {
+        problems.push({ path: ['segments', index, 'rule'], message: error.message, offset: error.offset });
+      }
+    } else if (segmentation.model !== 'rfm') {
+      problems.push({ path: ['segments', index, 'model'], message: `model "${segmentation.model}" is not supported yet; use "rfm" or "rules"` });
+    }
+  });
+  return problems;
+}
+
+function duplicates(values: readonly string[], report: (index: number, value: string) => void): void {
+  const seen = new Set<string>();
+  values.forEach((value, index) => {
+    if (seen.has(value)) report(index, value);
+    seen.add(value);
+  });
+}

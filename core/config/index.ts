@@ -1,0 +1,5 @@
+export * from './config-issue.js';
+export * from './durations.js';
+export * from './load-mapping.js';
+export * from './mapping-schema.js';
+export * from './secrets.js';

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { ConfigIssue } from './config-issue.js';
+import { findLiteralSecrets } from './secrets.js';
+import type { Mapping } from './mapping-schema.js';
+import { checkMappingSemantics } from './check-mapping.js';
+
+export type PathSegment = string | number;
+export interface LocatedProblem {
+  path: PathSegment[];
+  message: string;
+  /** For a problem inside a string value (a rule), the character offset in it. */
+  offset?: number;
+}
+
+export type LoadResult = { ok: true; mapping: Mapping; text: string } | { ok: false; issues: ConfigIssue[] };
+
+/**
+ * Loads a mapping and reports *all* problems at once (YAML syntax, schema,
+ * literal secrets, unknown features, bad rules), each located at file:line:col,
+ * like Wrangler's diagnostics. Never throws on user input.
+ */
+export function loadMappingFile(file: string, schema: z.ZodType): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { ok: false, issues: [{ file, line: 1, column: 1, path: '(root)', message: `cannot read the mapping: ${(error as Error).message}` }] };
+  }
+  return parseMappingText(file, text, schema);
+}
+
+export function parseMappingText(file: string, text: string, schema: z.ZodType): LoadResult {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number, path: string, message: string): ConfigIssue => {
+    const position = lines.linePos(offset);
+    return { file, line: position.line, column: position.col, path, message };
+  };
+  if (document.errors.length > 0) {
+    return { ok: false, issues: document.errors.map((error) => at(error.pos[0], '(root)', error.message.split('\n')[0] ?? error.message)) };
+  }
+  const raw: unknown = document.toJS();
+  const locate = (problem: LocatedProblem): ConfigIssue => {
+    const { offset, pathText } = locateNode(document, problem.path, problem.offset === undefined);
+    // Inside a string scalar, point at the character (skip the opening quote).
+    const inner = problem.offset !== undefined ? offset + problem.offset + quoteWidth(text, offset) : offset;
+    return at(inner, pathText, problem.message);
+  };
+
+  const problems: LocatedProblem[] = findLiteralSecrets(raw);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) problems.push({ path: [...path, key], message: `unknown key "${key}"` });
+      } else {
+        problems.push({ path, message: issue.message });
+      }
+    }
+  } else {
+    problems.push(...checkMappingSemantics(parsed.data as Mapping));
+  }
+  if (problems.length > 0) {
+    const issues = problems.map(locate);
+    issues.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ok: false, issues };
+  }
+  return { ok: true, mapping: parsed.data as Mapping, text };
+}
+
+/** The deepest node that exists on the path: a missing key points at its parent. */
+function locateNode(document: Document, path: PathSegment[], preferKey: boolean): { offset: number; pathText: string } {
+  const pathText = path.length === 0 ? '(root)' : path.join('.');
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) {
+      // Unknown keys point at the key itself, not its value.
+      if (preferKey && depth === path.length && depth > 0) {
+        const keyOffset = keyOffsetOf(document, path);
+        if (keyOffset !== null) return { offset: keyOffset, pathText };
+      }
+      return { offset: node.range[0], pathText };
+    }
+  }
+  return { offset: 0, pathText };
+}
+
+function keyOffsetOf(document: Document, path: PathSegment[]): number | null {
+  const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+  const last = path[path.length - 1];
+  if (!parent || typeof parent !== 'object' || !('items' in parent) || typeof last !== 'string') return null;
+  for (const item of (parent as { items: unknown[] }).items) {
+    const key = (item as { key?: { value?: unknown; range?: [number, number, number] } }).key;
+    if (key && key.value === last && key.range) return key.range[0];
+  }
+  return null;
+}
+
+function quoteWidth(text: string, offset: number): number {
+  const character = text[offset];
+  return character === '"' || character === "'" ? 1 : 0;
+}

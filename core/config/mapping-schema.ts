@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { Duration } from './durations.js';
+
+/**
+ * The YAML mapping format. Input schemas only (no transforms), so
+ * `z.toJSONSchema` can publish mappings/schema.json for editor autocompletion;
+ * normalization happens in normalize-mapping.ts. Source sections come from the
+ * connectors (core never imports them): `buildMappingSchema` takes their schemas.
+ */
+const Identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, { message: 'expected a lowercase id (letters, digits, _ or -), starting with a letter' });
+
+const MissingPolicy = z
+  .union([z.enum(['zero', 'null', 'mean', 'median']), z.strictObject({ constant: z.number() })])
+  .describe('What a profile without data gets: zero, null, the population mean or median, or a constant.');
+
+const CustomFeature = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a snake_case feature name' }),
+    kind: z.enum(['count', 'sum', 'distinct']).describe('count events, sum a numeric property, or count distinct values of a property'),
+    event: z.string().min(1).describe('The event name, e.g. "Product Viewed".'),
+    property: z.string().optional().describe('Property to sum or count distinct (required for sum and distinct).'),
+    where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Only events whose properties equal these values.'),
+    window: Duration.optional().describe('Only events in this window before as-of, e.g. 30d.'),
+  })
+  .describe('A feature defined in the mapping: count/sum/distinct of one event, filtered, in a window.');
+
+const Features = z.strictObject({
+  as_of: z
+    .union([z.enum(['latest', 'now']), z.iso.date()])
+    .default('latest')
+    .describe('Compute features as of: "latest" (midnight after the last event), "now", or a date YYYY-MM-DD.'),
+  include: z.array(z.string()).min(1).describe('Built-in features; windowed ones take a suffix like frequency_90d.'),
+  custom: z.array(CustomFeature).default([]),
+  missing: z.record(z.string(), MissingPolicy).default({}).describe('Missing-value policy per feature name.'),
+  events: z
+    .strictObject({
+      order: z.string().default('Order Completed'),
+      refund: z.string().default('Order Refunded'),
+      product_view: z.string().default('Product Viewed'),
+      add_to_cart: z.string().default('Product Added'),
+      checkout: z.string().default('Checkout Started'),
+    })
+    .default({ order: 'Order Completed', refund: 'Order Refunded', product_view: 'Product Viewed', add_to_cart: 'Product Added', checkout: 'Checkout Started' })
+    .describe('Which event names the built-in features read (Segment e-commerce spec by default).'),
+});
+
+const RfmSegmentation = z.strictObject({
+  id: Identifier,
+  model: z.literal('rfm'),
+  name: z.string().optional(),
+  recency: z.string().default('recency_days'),
+  frequency: z.string().default('frequency'),
+  monetary: z.string().default('monetary'),
+});
+
+const RuleSegment = z.strictObject({
+  id: Identifier,
+  model: z.literal('rules'),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  rule: z.string().min(1).describe('An expression over features, e.g. recency_days > 60 and frequency_90d >= 3'),
+});
+
+const LaterModel = z
+  .looseObject({ id: Identifier, model: z.enum(['kmeans', 'dbscan', 'hierarchical', 'isolation_forest', 'pca']) })
+  .describe('Model-based segments (issue #4): parsed, not supported yet.');
+
+const Segmentation = z.discriminatedUnion('model', [RfmSegmentation, RuleSegment, LaterModel]);
+
+export const NOT_SUPPORTED_YET = ['sinks', 'triggers', 'schedule'] as const;
+
+export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.ZodObject[]]) {
+  const Source = sourceSchemas.length === 1 ? sourceSchemas[0] : z.discriminatedUnion('type', sourceSchemas as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
+  return z
+    .strictObject({
+      version: z.literal(1).describe('Mapping format version.'),
+      name: z.string().optional(),
+      sources: z.array(Source).min(1),
+      ingest: z
+        .strictObject({
+          max_event_bytes: z.number().int().positive().default(32 * 1024).describe('Reject larger events (Segment: 32 KB). @default 32768'),
+          max_future: Duration.default('24h').describe('Reject events timestamped further in the future. @default 24h'),
+          batch_events: z.number().int().positive().default(200_000).describe('Events committed per transaction. @default 200000'),
+        })
+        .default({ max_event_bytes: 32 * 1024, max_future: '24h', batch_events: 200_000 }),
+      identity: z
+        .strictObject({
+          merge_user_ids: z
+            .enum(['alias_only', 'always'])
+            .default('alias_only')
+            .describe('alias_only: two userIds merge only through an alias event (a shared device never merges two customers).'),
+        })
+        .default({ merge_user_ids: 'alias_only' }),
+      sessions: z.strictObject({ gap: Duration.default('30m') }).default({ gap: '30m' }),
+      features: Features,
+      segments: z.array(Segmentation).min(1),
+      sinks: z.array(z.unknown()).optional().describe('Not supported yet (sync engine: issue #3).'),
+      triggers: z.array(z.unknown()).optional().describe('Not supported yet (real-time triggers).'),
+      schedule: z.unknown().optional().describe('Not supported yet.'),
+    })
+    .describe('A segflow mapping: sources → features → segments (→ sinks).');
+}
+
+export type MappingSchema = ReturnType<typeof buildMappingSchema>;
+export type CustomFeatureConfig = z.infer<typeof CustomFeature>;
+export type FeaturesConfig = z.infer<typeof Features>;
+export type SegmentationConfig = z.infer<typeof Segmentation>;
+export type RuleSegmentConfig = z.infer<typeof RuleSegment>;
+export type RfmSegmentationConfig = z.infer<typeof RfmSegmentation>;
+
+/** The parsed mapping as core sees it: sources are opaque to core. */
+export interface Mapping {
+  version: 1;
+  name?: string;
+  sources: Array<{ id: string; type: string } & Record<string, unknown>>;
+  ingest: { max_event_bytes: number; max_future: string; batch_events: number };
+  identity: { merge_user_ids: 'alias_only' | 'always' };
+  sessions: { gap: string };
+  features: FeaturesConfig;
+  segments: SegmentationConfig[];
+}

@@ -1,0 +1,2 @@
+export * from './identity-graph.js';
+export * from './stitch-profiles.js';

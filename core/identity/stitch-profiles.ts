@@ -1,0 +1,75 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { getMeta, setMeta, type StateDb } from '../store/state-db.js';
+import { createIdentityGraph, type MergePolicy } from './identity-graph.js';
+
+export interface StitchSummary {
+  profiles: number;
+  identifiers: number;
+  newLinks: number;
+  merges: number;
+  refusedLinks: number;
+}
+
+const SEQ_KEY = 'identity.last_seq';
+
+/**
+ * Extends the persisted identity graph with the links carried by events
+ * ingested since the last run, then publishes `identity_map(id_key,
+ * profile_id)` to DuckDB, through which features attribute every event. A
+ * merge thereby re-attributes earlier events with no rewrite of the events.
+ */
+export async function stitchProfiles(duck: DuckDBConnection, state: StateDb, policy: MergePolicy, runId: string): Promise<StitchSummary> {
+  const graph = createIdentityGraph(policy);
+  const previous = new Map<string, string>();
+  for (const row of state.prepare('SELECT identifier, profile_id FROM identity_nodes').iterate() as Iterable<{ identifier: string; profile_id: string }>) {
+    previous.set(row.identifier, row.profile_id);
+    graph.assign(row.identifier, row.profile_id);
+  }
+  const lastSeq = Number(getMeta(state, SEQ_KEY) ?? '0');
+  // One row per distinct combination, in first-seen order: the graph's
+  // survivor rules depend on which identity came first.
+  const reader = await duck.runAndReadAll(`
+    SELECT user_id, anonymous_id, device_id, previous_id, type = 'alias' AS is_alias, max(seq) AS last
+    FROM events WHERE seq > $1
+    GROUP BY ALL ORDER BY min(seq)`, [lastSeq]);
+  let maxSeq = lastSeq;
+  const rows = reader.getRows();
+  for (const [userId, anonymousId, deviceId, previousId, isAlias, last] of rows) {
+    const identifiers: string[] = [];
+    if (userId !== null) identifiers.push(`u:${String(userId)}`);
+    if (anonymousId !== null) identifiers.push(`a:${String(anonymousId)}`);
+    if (deviceId !== null) identifiers.push(`d:${String(deviceId)}`);
+    if (isAlias === true && previousId !== null) {
+      const prior = String(previousId);
+      identifiers.push(previous.has(`u:${prior}`) || graph.profileOf(`u:${prior}`) !== undefined ? `u:${prior}` : `a:${prior}`);
+    }
+    graph.link({ identifiers, alias: isAlias === true });
+    maxSeq = Math.max(maxSeq, Number(last));
+  }
+  const result = graph.result(previous);
+
+  const upsert = state.prepare('INSERT INTO identity_nodes (identifier, profile_id) VALUES (?, ?) ON CONFLICT(identifier) DO UPDATE SET profile_id = excluded.profile_id');
+  const recordMerge = state.prepare('INSERT INTO identity_merges (run_id, from_profile, into_profile, at) VALUES (?, ?, ?, ?)');
+  const at = new Date().toISOString();
+  state.transaction(() => {
+    for (const [identifier, profile] of result.profileOf) {
+      if (previous.get(identifier) !== profile) upsert.run(identifier, profile);
+    }
+    for (const merge of result.merges) recordMerge.run(runId, merge.from, merge.into, at);
+    setMeta(state, SEQ_KEY, String(maxSeq));
+  })();
+
+  await duck.run('CREATE OR REPLACE TABLE identity_map (id_key VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
+  const appender = await duck.createAppender('identity_map');
+  const profiles = new Set<string>();
+  for (const [identifier, profile] of result.profileOf) {
+    profiles.add(profile);
+    if (identifier.startsWith('d:')) continue; // events are keyed by u:/a: only
+    appender.appendVarchar(identifier);
+    appender.appendVarchar(profile);
+    appender.endRow();
+  }
+  appender.flushSync();
+  appender.closeSync();
+  return { profiles: profiles.size, identifiers: result.profileOf.size, newLinks: rows.length, merges: result.merges.length, refusedLinks: result.refusedLinks };
+}

@@ -1,0 +1,114 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Mapping } from '../config/mapping-schema.js';
+import { durationMs } from '../config/durations.js';
+import { compileFeatureSql } from '../features/feature-sql.js';
+import { missingValueSql } from '../features/missing-values.js';
+import { sqlString } from '../features/sql-quote.js';
+import { stitchProfiles, type StitchSummary } from '../identity/stitch-profiles.js';
+import { runIngest, type IngestSourceEntry, type SourceRunCounts } from '../ingest/ingest-runner.js';
+import { buildSegments, type SegmentSummary } from '../segments/build-segments.js';
+import { openEventStore } from '../store/event-store.js';
+import { openStateDb } from '../store/state-db.js';
+import { resolveAsOf } from './as-of.js';
+
+export type Stage = 'ingest' | 'identity' | 'features' | 'segments';
+
+export interface PipelineOptions {
+  mapping: Mapping;
+  mappingFile: string;
+  baseDir: string;
+  stateDir: string;
+  sources: readonly IngestSourceEntry[];
+  now: () => number;
+  signal: AbortSignal;
+  onStage?: (stage: Stage) => void;
+  onIngestProgress?: (counts: SourceRunCounts) => void;
+}
+
+export interface RunSummary {
+  runId: string;
+  stateDir: string;
+  asOf: string;
+  /** Per source, this run: read = accepted + quarantined + duplicates. */
+  sources: SourceRunCounts[];
+  events: { read: number; accepted: number; quarantined: number; duplicates: number; stored: number; storedTotal: number };
+  quarantineFile: string | null;
+  identity: StitchSummary;
+  profiles: number;
+  features: string[];
+  segments: SegmentSummary[];
+  timingsMs: Record<Stage, number>;
+}
+
+/** config → events → store → identity → features → segments → summary. */
+export async function runPipeline(options: PipelineOptions): Promise<RunSummary> {
+  const { mapping } = options;
+  mkdirSync(options.stateDir, { recursive: true });
+  const runId = `${new Date(options.now()).toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  const store = await openEventStore(join(options.stateDir, 'events.duckdb'));
+  const state = openStateDb(join(options.stateDir, 'state.sqlite'));
+  const timings = { ingest: 0, identity: 0, features: 0, segments: 0 } as Record<Stage, number>;
+  const timed = async <T>(stage: Stage, work: () => Promise<T>): Promise<T> => {
+    options.onStage?.(stage);
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[stage] = Math.round(performance.now() - started);
+    }
+  };
+  state.prepare('INSERT INTO runs (run_id, mapping, started_at, status) VALUES (?, ?, ?, ?)').run(runId, options.mappingFile, new Date(options.now()).toISOString(), 'running');
+  try {
+    const duck = store.connection;
+    const sources = await timed('ingest', () => runIngest({
+      store, sources: options.sources, runId, baseDir: options.baseDir, now: options.now, signal: options.signal,
+      batchEvents: mapping.ingest.batch_events, onProgress: options.onIngestProgress,
+    }));
+    const identity = await timed('identity', () => stitchProfiles(duck, state, mapping.identity.merge_user_ids, runId));
+    const asOf = await resolveAsOf(duck, mapping.features.as_of, options.now());
+    const features = await timed('features', async () => {
+      const extra = mapping.segments.flatMap((segmentation) =>
+        segmentation.model === 'rfm' ? [segmentation.recency, segmentation.frequency, segmentation.monetary] : []);
+      const custom = new Set(mapping.features.custom.map((feature) => feature.name));
+      const plan = compileFeatureSql({
+        features: mapping.features, extra: extra.filter((name) => !custom.has(name)), sessionGapMs: durationMs(mapping.sessions.gap), asOf,
+      });
+      await duck.run(plan.sql);
+      for (const statement of missingValueSql(mapping.features.missing)) await duck.run(statement);
+      return plan.columns;
+    });
+    const segments = await timed('segments', () => buildSegments(duck, mapping.segments));
+
+    const totals = await duck.runAndReadAll('SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM features), (SELECT count(*) FROM quarantine WHERE run_id = $1)', [runId]);
+    const [storedTotal, profiles, quarantinedRows] = (totals.getRows()[0] ?? [0, 0, 0]).map(Number) as [number, number, number];
+    let quarantineFile: string | null = null;
+    if (quarantinedRows > 0) {
+      quarantineFile = join(options.stateDir, 'quarantine', `${runId}.jsonl`);
+      mkdirSync(join(options.stateDir, 'quarantine'), { recursive: true });
+      await duck.run(`COPY (SELECT source_id AS source, file, line, reason, sample FROM quarantine WHERE run_id = ${sqlString(runId)} ORDER BY source_id, file, line) TO ${sqlString(quarantineFile)} (FORMAT JSON)`);
+    }
+    const sum = (key: keyof SourceRunCounts) => sources.reduce((total, counts) => total + Number(counts[key]), 0);
+    const summary: RunSummary = {
+      runId,
+      stateDir: options.stateDir,
+      asOf: new Date(asOf).toISOString(),
+      sources,
+      events: { read: sum('read'), accepted: sum('accepted'), quarantined: sum('quarantined'), duplicates: sum('duplicates'), stored: sum('events'), storedTotal },
+      quarantineFile,
+      identity,
+      profiles,
+      features,
+      segments,
+      timingsMs: timings,
+    };
+    state.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?').run(new Date(options.now()).toISOString(), 'succeeded', JSON.stringify(summary), runId);
+    return summary;
+  } catch (error) {
+    state.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?').run(new Date(options.now()).toISOString(), 'failed', JSON.stringify({ error: (error as Error).message }), runId);
+    throw error;
+  } finally {
+    store.close();
+    state.close();
+  }
+}

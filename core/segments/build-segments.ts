@@ -1,0 +1,52 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SegmentationConfig } from '../config/mapping-schema.js';
+import { sqlString } from '../features/sql-quote.js';
+import { parseRule, ruleToSql } from './index.js';
+import { RFM_SEGMENTS } from './rfm-names.js';
+import { rfmScoreSql } from './rfm-sql.js';
+import { sqlIdentifier } from '../features/sql-quote.js';
+
+export interface SegmentSummary {
+  id: string;
+  name: string;
+  segmentation: string;
+  model: 'rfm' | 'rules';
+  size: number;
+}
+
+/**
+ * Materializes every segmentation into `segment_members(segment_id,
+ * profile_id)`. RFM runs first in mapping order and adds its scores to the
+ * feature table, so later rule segments can use them (`rfm_segment = 'champions'`).
+ */
+export async function buildSegments(duck: DuckDBConnection, segmentations: readonly SegmentationConfig[]): Promise<SegmentSummary[]> {
+  await duck.run('CREATE OR REPLACE TABLE segments (segment_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, segmentation VARCHAR NOT NULL, model VARCHAR NOT NULL)');
+  await duck.run('CREATE OR REPLACE TABLE segment_members (segment_id VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
+  for (const segmentation of segmentations) {
+    if (segmentation.model === 'rfm') {
+      await duck.run(rfmScoreSql({ id: segmentation.id, recency: segmentation.recency, frequency: segmentation.frequency, monetary: segmentation.monetary }));
+      await duck.run('CREATE OR REPLACE TABLE features AS SELECT f.*, s.* EXCLUDE (profile_id) FROM features f LEFT JOIN rfm_scores s USING (profile_id) ORDER BY f.profile_id');
+      const segmentColumn = sqlIdentifier(`${segmentation.id}_segment`);
+      for (const named of RFM_SEGMENTS) {
+        const segmentId = `${segmentation.id}/${named.slug}`;
+        await duck.run('INSERT INTO segments VALUES ($1, $2, $3, $4)', [segmentId, named.name, segmentation.id, 'rfm']);
+        await duck.run(`INSERT INTO segment_members SELECT ${sqlString(segmentId)}, profile_id FROM features WHERE ${segmentColumn} = ${sqlString(named.slug)}`);
+      }
+      await duck.run('DROP TABLE rfm_scores');
+    } else if (segmentation.model === 'rules') {
+      const parsed = parseRule(segmentation.rule);
+      if (!parsed.ok) throw new Error(`segment "${segmentation.id}": ${parsed.errors.map((error) => error.message).join('; ')}`);
+      await duck.run('INSERT INTO segments VALUES ($1, $2, $3, $4)', [segmentation.id, segmentation.name, segmentation.id, 'rules']);
+      await duck.run(`INSERT INTO segment_members SELECT ${sqlString(segmentation.id)}, profile_id FROM features WHERE ${ruleToSql(parsed.ast, sqlIdentifier)}`);
+    } else {
+      throw new Error(`segmentation "${segmentation.id}": model "${segmentation.model}" is not supported yet`);
+    }
+  }
+  const reader = await duck.runAndReadAll(`
+    SELECT s.segment_id, s.name, s.segmentation, s.model, count(m.profile_id) AS size
+    FROM segments s LEFT JOIN segment_members m USING (segment_id)
+    GROUP BY ALL ORDER BY s.segmentation, size DESC, s.segment_id`);
+  return reader.getRows().map(([id, name, segmentationId, model, size]) => ({
+    id: String(id), name: String(name), segmentation: String(segmentationId), model: model as 'rfm' | 'rules', size: Number(size),
+  }));
+}
