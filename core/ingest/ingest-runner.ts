@@ -1,4 +1,4 @@
-import type { JsonValue } from '../events/canonical-event.js';
+import type { CanonicalEvent, JsonObject, JsonValue } from '../events/canonical-event.js';
 import type { EventStore } from '../store/event-store.js';
 import type { Source, SourceMessage } from './source.js';
 import { ConnectorError } from '../errors/index.js';
@@ -80,8 +80,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
       case 'event': {
         const records = message.records ?? 1;
         const { event } = message;
-        const payload = message.raw ?? JSON.stringify({ properties: event.properties, traits: event.traits, context: event.context });
-        store.stageEvent(event, message.origin, records, payload);
+        store.stageEvent(event, message.origin, records, storedPayload(event));
         readSinceCommit += records;
         stagedSinceCheckpoint = true;
         break;
@@ -122,6 +121,20 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     await commit(pendingCursor);
   }
   return counts;
+}
+
+/**
+ * What the store keeps of an event beyond its columns: properties (custom
+ * features), traits (identify) and consent (privacy). Library, IP and page
+ * context stay in the source: keeping whole Segment messages tripled the
+ * store's size for data no feature reads.
+ */
+export function storedPayload(event: CanonicalEvent): string {
+  const payload: JsonObject = { properties: event.properties };
+  if (Object.keys(event.traits).length > 0) payload.traits = event.traits;
+  const consent = event.context.consent;
+  if (consent !== undefined) payload.consent = consent;
+  return JSON.stringify(payload);
 }
 
 function isBatch(item: SourceMessage | readonly SourceMessage[]): item is readonly SourceMessage[] {

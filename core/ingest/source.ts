@@ -18,11 +18,6 @@ export type SourceMessage =
        * @default 1
        */
       records?: number;
-      /**
-       * The record's original JSON text, when the source has it: stored as the
-       * event's payload so the ingest loop never re-serializes it.
-       */
-      raw?: string;
     }
   | { type: 'reject'; origin: RecordOrigin; reason: string; sample: string }
   | { type: 'checkpoint'; cursor: JsonValue };

@@ -4,9 +4,9 @@
  * place, never silently misread.
  */
 export const EVENT_STORE_MIGRATIONS: readonly string[] = [
-  `CREATE SEQUENCE IF NOT EXISTS event_seq START 1;
-   CREATE TABLE IF NOT EXISTS events (
+  `CREATE TABLE IF NOT EXISTS events (
      seq BIGINT NOT NULL,
+     mid_hash UBIGINT NOT NULL,
      source_id VARCHAR NOT NULL,
      message_id VARCHAR NOT NULL,
      type VARCHAR NOT NULL,
@@ -21,6 +21,8 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
      revenue DOUBLE,
      order_id VARCHAR,
      category VARCHAR,
+     -- {properties, traits, consent}: what features and privacy read; the
+     -- rest of a raw Segment message (library, ip, page) stays in the source.
      payload VARCHAR NOT NULL,
      origin_file VARCHAR,
      origin_line BIGINT

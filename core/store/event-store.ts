@@ -46,10 +46,14 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
   await migrate(connection);
   await connection.run(`CREATE TEMP TABLE stage_events (${STAGE_COLUMNS})`);
   await connection.run('CREATE TEMP TABLE stage_rejects (file VARCHAR, line BIGINT, reason VARCHAR, sample VARCHAR)');
-  let events: DuckDBAppender = await connection.createAppender('stage_events', 'temp');
-  let rejects: DuckDBAppender = await connection.createAppender('stage_rejects', 'temp');
+  const events: DuckDBAppender = await connection.createAppender('stage_events', 'main', 'temp');
+  const rejects: DuckDBAppender = await connection.createAppender('stage_rejects', 'main', 'temp');
   let staged = 0;
   let stagedRejects = 0;
+  // One writer per state directory (DuckDB locks the file), so the sequence
+  // can live here: nextval() per row cost 3x the whole insert.
+  const maxSeq = await connection.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
+  let nextSeq = Number(maxSeq.getRows()[0]?.[0] ?? 0);
 
   const varchar = (appender: DuckDBAppender, value: string | null) => (value === null ? appender.appendNull() : appender.appendVarchar(value));
 
@@ -110,6 +114,7 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
       events.flushSync();
       rejects.flushSync();
       const outcome = await commitStaged(connection, sourceId, runId, cursor, read, stagedRejects);
+      nextSeq += outcome.events;
       staged = 0;
       stagedRejects = 0;
       return outcome;
@@ -127,18 +132,30 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
   ): Promise<BatchOutcome> {
     await connectionToUse.run('BEGIN TRANSACTION');
     try {
-      // First occurrence within the batch wins (line order); anything already
-      // stored is a duplicate. The anti-join reads only the message_id column.
+      // First occurrence within the batch wins (line order). Then anything
+      // already stored is a duplicate. The check against stored events scans
+      // only the 8-byte hash column; strings are compared only for the rare
+      // hash hits, so a hash collision can never drop an event.
       await connectionToUse.run(`
         CREATE OR REPLACE TEMP TABLE stage_new AS
-        SELECT s.* FROM (SELECT * FROM stage_events QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY line_no) = 1) s
-        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = s.message_id)`);
+        SELECT *, hash(message_id) AS mid_hash FROM stage_events
+        QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY line_no) = 1`);
+      const hits = await connectionToUse.runAndReadAll(
+        'SELECT count(*) FROM stage_new WHERE mid_hash IN (SELECT mid_hash FROM events)');
+      if (Number(hits.getRows()[0]?.[0] ?? 0) > 0) {
+        await connectionToUse.run(`
+          CREATE OR REPLACE TEMP TABLE stage_hits AS
+          SELECT e.message_id FROM events e
+          WHERE e.mid_hash IN (SELECT mid_hash FROM stage_new WHERE mid_hash IN (SELECT mid_hash FROM events))`);
+        await connectionToUse.run('DELETE FROM stage_new WHERE message_id IN (SELECT message_id FROM stage_hits)');
+        await connectionToUse.run('DROP TABLE stage_hits');
+      }
       await connectionToUse.run(`
         INSERT INTO events
-        SELECT nextval('event_seq'), $1, message_id, type, event, user_id, anonymous_id, device_id, previous_id,
+        SELECT CAST($2 AS BIGINT) + row_number() OVER (ORDER BY line_no), mid_hash, $1, message_id, type, event, user_id, anonymous_id, device_id, previous_id,
                ${ID_KEY_SQL}, epoch_ms(ts_ms), CASE WHEN received_ms IS NULL THEN NULL ELSE epoch_ms(received_ms) END,
                revenue, order_id, category, payload, origin_file, origin_line
-        FROM stage_new ORDER BY line_no`, [sourceId]);
+        FROM stage_new`, [sourceId, nextSeq]);
       const counts = await connectionToUse.runAndReadAll(`
         SELECT (SELECT count(*) FROM stage_new), (SELECT coalesce(sum(records), 0) FROM stage_new),
                (SELECT coalesce(sum(records), 0) FROM stage_events)`);
@@ -159,6 +176,7 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
         [sourceId, JSON.stringify(cursor), read, accepted, quarantined, stagedRecords - accepted]);
       await connectionToUse.run('COMMIT');
       await connectionToUse.run('DELETE FROM stage_events');
+      await connectionToUse.run('DROP TABLE IF EXISTS stage_new');
       await connectionToUse.run('DELETE FROM stage_rejects');
       return { accepted, events: insertedIds, duplicates: stagedRecords - accepted, quarantined };
     } catch (error) {

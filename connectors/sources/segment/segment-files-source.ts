@@ -93,7 +93,7 @@ function lineToMessage(line: SplitLine, file: string, now: number, options: Segm
     return { type: 'reject', origin, reason: `malformed JSON: ${(error as Error).message}`, sample: line.text.slice(0, 200) };
   }
   const result = normalizeSegmentMessage(parsed, { now, maxFutureMs: options.maxFutureMs }, line.text);
-  if (result.ok) return { type: 'event', event: result.event, origin, raw: line.text };
+  if (result.ok) return { type: 'event', event: result.event, origin };
   return { type: 'reject', origin, reason: result.reason, sample: line.text.slice(0, 200) };
 }
 

@@ -1,0 +1,10 @@
+export * from './rule-ast.js';
+export * from './rule-check.js';
+export * from './rule-evaluate.js';
+export * from './rule-evaluation-error.js';
+export * from './rule-features.js';
+export { lexRule, RULE_KEYWORDS, type LexResult, type RuleKeyword, type RuleSymbol, type RuleToken } from './rule-lexer.js';
+export * from './rule-parser.js';
+export { closestName, editDistance, knownNamesSentence } from './rule-suggest.js';
+export * from './rule-sql.js';
+export { compareScalars, type RuleScalar } from './rule-value-order.js';
