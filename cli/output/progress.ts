@@ -8,7 +8,7 @@ import type { SourceRunCounts } from '../../core/ingest/ingest-runner.js';
 export function createProgress(stream: NodeJS.WriteStream, enabled: boolean) {
   const tty = stream.isTTY === true;
   const started = performance.now();
-  let lastPlain = 0;
+  let lastPlain = Number.NEGATIVE_INFINITY;
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
   const draw = (text: string) => {
     if (!enabled) return;

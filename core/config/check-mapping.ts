@@ -8,9 +8,12 @@ import { rfmOutputFeatures } from '../segments/rfm-names.js';
  * Checks that need more than the schema: references between sections,
  * duplicate ids, rule expressions. Returns every problem, located by path.
  */
-export function checkMappingSemantics(mapping: Mapping): LocatedProblem[] {
+export function checkMappingSemantics(input: unknown): LocatedProblem[] {
   const problems: LocatedProblem[] = [];
-  const raw = mapping as unknown as Record<string, unknown>;
+  // Runs on schema-valid data, and also (best effort) on a document the
+  // schema rejected, so every problem is reported in one pass.
+  const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const mapping = bestEffort(raw);
   for (const section of NOT_SUPPORTED_YET) {
     if (raw[section] !== undefined) {
       problems.push({ path: [section], message: `"${section}" is not supported yet (sync engine and triggers land in a later release); remove it to run` });
@@ -57,16 +60,43 @@ export function checkMappingSemantics(mapping: Mapping): LocatedProblem[] {
   }
   mapping.segments.forEach((segmentation, index) => {
     if (segmentation.model === 'rules') {
+      if (segmentation.rule === '') return;
       const parsed = parseRule(segmentation.rule);
       const errors = parsed.ok ? checkRule(parsed.ast, features) : parsed.errors;
       for (const error of errors) {
         problems.push({ path: ['segments', index, 'rule'], message: error.message, offset: error.offset });
       }
-    } else if (segmentation.model !== 'rfm') {
+    } else if (segmentation.model !== 'rfm' && (segmentation.model as string) !== '') {
       problems.push({ path: ['segments', index, 'model'], message: `model "${segmentation.model}" is not supported yet; use "rfm" or "rules"` });
     }
   });
   return problems;
+}
+
+/** The parts of a possibly invalid document the checks need, with bad shapes dropped. */
+function bestEffort(raw: Record<string, unknown>): Pick<Mapping, 'sources' | 'segments' | 'features'> {
+  const array = (value: unknown): Record<string, unknown>[] =>
+    Array.isArray(value) ? value.map((item) => (typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {})) : [];
+  const features = (typeof raw.features === 'object' && raw.features !== null ? raw.features : {}) as Record<string, unknown>;
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+  return {
+    sources: array(raw.sources).map((source) => ({ ...source, id: text(source.id, ''), type: text(source.type, '') })),
+    segments: array(raw.segments).map((segment) => ({
+      ...segment,
+      id: text(segment.id, ''),
+      model: text(segment.model, ''),
+      name: text(segment.name, ''),
+      rule: text(segment.rule, ''),
+      recency: text(segment.recency, 'recency_days'),
+      frequency: text(segment.frequency, 'frequency'),
+      monetary: text(segment.monetary, 'monetary'),
+    })) as unknown as Mapping['segments'],
+    features: {
+      include: Array.isArray(features.include) ? features.include.filter((name): name is string => typeof name === 'string') : [],
+      custom: array(features.custom).map((custom) => ({ ...custom, name: text(custom.name, ''), kind: text(custom.kind, 'count') })) as unknown as Mapping['features']['custom'],
+      missing: (typeof features.missing === 'object' && features.missing !== null ? features.missing : {}) as Mapping['features']['missing'],
+    } as Mapping['features'],
+  };
 }
 
 function duplicates(values: readonly string[], report: (index: number, value: string) => void): void {

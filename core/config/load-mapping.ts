@@ -12,6 +12,8 @@ export interface LocatedProblem {
   message: string;
   /** For a problem inside a string value (a rule), the character offset in it. */
   offset?: number;
+  /** Point at the key rather than its value (unknown keys). */
+  atKey?: boolean;
 }
 
 export type LoadResult = { ok: true; mapping: Mapping; text: string } | { ok: false; issues: ConfigIssue[] };
@@ -43,7 +45,7 @@ export function parseMappingText(file: string, text: string, schema: z.ZodType):
   }
   const raw: unknown = document.toJS();
   const locate = (problem: LocatedProblem): ConfigIssue => {
-    const { offset, pathText } = locateNode(document, problem.path, problem.offset === undefined);
+    const { offset, pathText } = locateNode(document, problem.path, problem.atKey === true);
     // Inside a string scalar, point at the character (skip the opening quote).
     const inner = problem.offset !== undefined ? offset + problem.offset + quoteWidth(text, offset) : offset;
     return at(inner, pathText, problem.message);
@@ -55,13 +57,18 @@ export function parseMappingText(file: string, text: string, schema: z.ZodType):
     for (const issue of parsed.error.issues) {
       const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) problems.push({ path: [...path, key], message: `unknown key "${key}"` });
+        for (const key of issue.keys) problems.push({ path: [...path, key], message: `unknown key "${key}"`, atKey: true });
       } else {
         problems.push({ path, message: issue.message });
       }
     }
-  } else {
-    problems.push(...checkMappingSemantics(parsed.data as Mapping));
+  }
+  // Semantic checks run even when the schema failed, on whatever parsed, so
+  // one pass reports every problem; a path the schema already flagged is not
+  // reported twice.
+  const flagged = new Set(problems.map((problem) => problem.path.join('.')));
+  for (const problem of checkMappingSemantics(parsed.success ? parsed.data : raw)) {
+    if (!flagged.has(problem.path.join('.'))) problems.push(problem);
   }
   if (problems.length > 0) {
     const issues = problems.map(locate);

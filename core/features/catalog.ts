@@ -1,3 +1,5 @@
+import { editDistance } from '../segments/rule-suggest.js';
+
 /**
  * The built-in behavioral features. Each is defined once here and compiled to
  * SQL (feature-sql.ts), so the same definitions can later run where the data
@@ -54,7 +56,9 @@ export function resolveFeatureName(name: string): FeatureReference | { reason: s
     if (base && base.windowable && days > 0) return { name, base, windowDays: days };
     if (base) return { reason: `"${base.name}" cannot be windowed` };
   }
-  const suggestion = closest(name, FEATURE_CATALOG.map((feature) => feature.name));
+  const window = /_\d+d$/.exec(name)?.[0] ?? '';
+  const base = closest(name.slice(0, name.length - window.length), FEATURE_CATALOG.filter((feature) => window === '' || feature.windowable).map((feature) => feature.name));
+  const suggestion = base === null ? null : `${base}${window}`;
   return { reason: `unknown feature "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (built-in: ${FEATURE_CATALOG.map((f) => f.name).join(', ')})` };
 }
 
@@ -62,25 +66,11 @@ function closest(name: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(name.replace(/_\d+d$/, ''), candidate);
+    const distance = editDistance(name, candidate);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
   return best;
-}
-
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }

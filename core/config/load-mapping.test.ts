@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { formatIssue } from './config-issue.js';
+import { parseMappingText } from './load-mapping.js';
+import { buildMappingSchema } from './mapping-schema.js';
+
+// A stand-in source schema: core never imports connectors.
+const schema = buildMappingSchema([
+  z.strictObject({ type: z.literal('segment-files'), id: z.string(), path: z.string(), api_key: z.string().optional() }),
+]);
+
+const GOOD = `version: 1
+sources:
+  - id: web
+    type: segment-files
+    path: events.jsonl
+features:
+  include: [recency_days, frequency_90d]
+segments:
+  - id: rfm
+    model: rfm
+  - id: lapsed
+    model: rules
+    name: Lapsed
+    rule: recency_days > 60 and frequency_90d >= 3
+`;
+
+describe('mapping loader', () => {
+  it('accepts a valid mapping and applies defaults', () => {
+    const result = parseMappingText('good.yaml', GOOD, schema);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.mapping.sessions.gap).toBe('30m');
+    expect(result.mapping.features.as_of).toBe('latest');
+    expect(result.mapping.identity.merge_user_ids).toBe('alias_only');
+  });
+
+  it('reports five mistakes as five located errors, in file order', () => {
+    const text = `version: 1
+sources:
+  - id: web
+    type: segment-files
+    path: events.jsonl
+    api_key: sk_live_123
+features:
+  include: [recency_days, frequncy_90d]
+sesions:
+  gap: 30m
+segments:
+  - id: lapsed
+    model: rules
+    name: Lapsed
+    rule: recency_days > 60 and monetary_90d >=
+  - id: Bad Id
+    model: rules
+    name: x
+    rule: recency_days > 1
+`;
+    const result = parseMappingText('mappings/bad.yaml', text, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lines = result.issues.map(formatIssue);
+    expect(lines).toEqual([
+      expect.stringMatching(/^mappings\/bad\.yaml:6:14 sources\.0\.api_key: "api_key" holds a literal secret; put it in an environment variable/),
+      expect.stringMatching(/^mappings\/bad\.yaml:8:27 features\.include\.1: unknown feature "frequncy_90d"; did you mean "frequency_90d"\?/),
+      expect.stringMatching(/^mappings\/bad\.yaml:9:1 sesions: unknown key "sesions"/),
+      // The rule's own column (38) maps to the file's column: 11 + 37.
+      expect.stringMatching(/^mappings\/bad\.yaml:15:48 segments\.0\.rule: expected an expression after ">=" at column 38/),
+      expect.stringMatching(/^mappings\/bad\.yaml:16:9 segments\.1\.id: expected a lowercase id/),
+    ]);
+  });
+
+  it('points at an unknown feature inside a rule and at a secret given as ${env:NAME} not at all', () => {
+    const text = GOOD.replace('frequency_90d >= 3', 'frequency_90d >= 3 and monetry > 10').replace('path: events.jsonl', 'path: events.jsonl\n    api_key: ${env:SEGMENT_KEY}');
+    const result = parseMappingText('m.yaml', text, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map(formatIssue)).toEqual([expect.stringMatching(/^m\.yaml:15:56 segments\.1\.rule: unknown feature "monetry" at column 46; did you mean "monetary"?/)]);
+  });
+
+  it('rejects sections that are not supported yet, by name', () => {
+    const result = parseMappingText('m.yaml', `${GOOD}sinks:\n  - type: hubspot\n`, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues[0]?.message).toMatch(/"sinks" is not supported yet/);
+  });
+});
