@@ -22,6 +22,9 @@ export interface FeatureSqlOptions {
 const DAY_MS = 86_400_000;
 
 /**
+ * Counts are INTEGER (JS numbers, not bigints, when read back); money and
+ * rates are DOUBLE.
+ *
  * Compiles the feature catalog to one DuckDB statement. Pure: the same plan
  * can be printed (`segflow plan`), tested, or run elsewhere. Only the passes a
  * feature needs are emitted (sessionization sorts every event, so it is
@@ -67,7 +70,7 @@ export function compileFeatureSql(options: FeatureSqlOptions): FeaturePlan {
         select.push(`${days('b._last_ts')} AS ${column}`);
         break;
       case 'frequency':
-        baseColumns.push(`count(DISTINCT order_key) FILTER (WHERE event = ${order} AND ${inWindow}) AS ${inner}`);
+        baseColumns.push(`CAST(count(DISTINCT order_key) FILTER (WHERE event = ${order} AND ${inWindow}) AS INTEGER) AS ${inner}`);
         select.push(`b.${inner} AS ${column}`);
         break;
       case 'monetary':
@@ -79,15 +82,15 @@ export function compileFeatureSql(options: FeatureSqlOptions): FeaturePlan {
         select.push(`b.${inner} AS ${column}`);
         break;
       case 'refunds':
-        baseColumns.push(`count(*) FILTER (WHERE event = ${sqlString(events.refund)} AND ${inWindow}) AS ${inner}`);
+        baseColumns.push(`CAST(count(*) FILTER (WHERE event = ${sqlString(events.refund)} AND ${inWindow}) AS INTEGER) AS ${inner}`);
         select.push(`b.${inner} AS ${column}`);
         break;
       case 'events':
-        baseColumns.push(`count(*) FILTER (WHERE ${inWindow}) AS ${inner}`);
+        baseColumns.push(`CAST(count(*) FILTER (WHERE ${inWindow}) AS INTEGER) AS ${inner}`);
         select.push(`b.${inner} AS ${column}`);
         break;
       case 'engagement_depth':
-        baseColumns.push(`count(DISTINCT category) FILTER (WHERE ${inWindow}) AS ${inner}`);
+        baseColumns.push(`CAST(count(DISTINCT category) FILTER (WHERE ${inWindow}) AS INTEGER) AS ${inner}`);
         select.push(`b.${inner} AS ${column}`);
         break;
       case 'purchase_velocity_hours':
@@ -149,7 +152,7 @@ function sessionFeature(reference: FeatureReference, inner: string, column: stri
   const sessionsInWindow = `count(*) FILTER (WHERE ${inWindow})`;
   switch (reference.base.name) {
     case 'sessions':
-      sessionColumns.push(`${sessionsInWindow} AS ${inner}`);
+      sessionColumns.push(`CAST(${sessionsInWindow} AS INTEGER) AS ${inner}`);
       return `coalesce(s.${inner}, 0) AS ${column}`;
     case 'sessions_per_week': {
       const weeks = reference.windowDays === null
@@ -177,10 +180,10 @@ function customAggregate(custom: CustomFeatureConfig, inWindow: string): string 
   const filter = conditions.join(' AND ');
   switch (custom.kind) {
     case 'count':
-      return `count(*) FILTER (WHERE ${filter})`;
+      return `CAST(count(*) FILTER (WHERE ${filter}) AS INTEGER)`;
     case 'sum':
       return `coalesce(sum(TRY_CAST(json_extract_string(payload, ${propertyPath(custom.property ?? '')}) AS DOUBLE)) FILTER (WHERE ${filter}), 0)`;
     case 'distinct':
-      return `count(DISTINCT json_extract_string(payload, ${propertyPath(custom.property ?? '')})) FILTER (WHERE ${filter})`;
+      return `CAST(count(DISTINCT json_extract_string(payload, ${propertyPath(custom.property ?? '')})) FILTER (WHERE ${filter}) AS INTEGER)`;
   }
 }
