@@ -23,6 +23,8 @@ export interface Shopper {
   /** Refunds come from the backend days later; no event may land after this time. */
   activeEnd: number;
   orders: number;
+  /** Checkouts started: numbers order ids, so an abandoned checkout's id is never reused. */
+  checkouts: number;
   carts: number;
   pendingRefunds: { time: number; properties: JsonObject }[];
 }
@@ -86,7 +88,7 @@ export function runSession(shopper: Shopper, plan: SessionPlan): number {
     if (plan.mustBuy || rng.chance(persona.checkoutChance)) {
       // Checkout needs an account or an email: the device identifies here at the latest.
       if (!device.identified) time = identify(shopper, device, time + think(rng));
-      const orderId = `ord-${shopper.idStem}-${shopper.orders}`;
+      const orderId = `ord-${shopper.idStem}-${shopper.checkouts++}`;
       emitter.track(device, (time += think(rng)), RETAIL_EVENTS.checkoutStarted, { order_id: orderId, cart_id: cartId, value, currency: 'USD' }, CHECKOUT_PAGE);
       if (plan.mustBuy || rng.chance(persona.completeChance)) {
         shopper.orders++;

@@ -78,6 +78,7 @@ export function simulateUser(world: WorldSettings, userIndex: number, withLines 
     aliasDevice: persona.identifies && rng.chance(ALIAS_SHARE) ? primary : null,
     activeEnd: to,
     orders: 0,
+    checkouts: 0,
     carts: 0,
     pendingRefunds: [],
   };
