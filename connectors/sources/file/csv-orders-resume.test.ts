@@ -7,7 +7,7 @@ import type { JsonValue } from '../../../core/events/canonical-event.js';
 import type { SourceMessage } from '../../../core/ingest/source.js';
 import type { CsvOrdersSourceConfig } from './csv-orders-config.js';
 import { createCsvOrdersSource } from './csv-orders-source.js';
-import { planResume, type FileProgress } from './file-cursor.js';
+import { planResume, type FileProgress } from '../shared/file-cursor.js';
 
 const HEADER = 'order,customer,date,qty,price';
 /** Order n has two lines; order 3's second line is rejected (no customer). */

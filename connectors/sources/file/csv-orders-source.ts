@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { JsonValue } from '../../../core/events/canonical-event.js';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { Source, SourceContext, SourceMessage } from '../../../core/ingest/source.js';
 import { describeMissingColumns, layoutColumns } from './column-layout.js';
 import { CsvOrdersSourceSchema, resolveCsvOrdersSettings, type CsvOrdersSettings, type CsvOrdersSourceConfig } from './csv-orders-config.js';
 import { readCsvHeader, type CsvRecordOptions } from './csv-records.js';
-import { HEAD_BYTES, parseFilesCursor, planResume, type FileProgress } from './file-cursor.js';
-import { resolveInputFiles, type InputFiles } from './input-files.js';
+import { HEAD_BYTES, headHash, parseFilesCursor, planResume, type FileProgress } from '../shared/file-cursor.js';
+import { resolveInputFiles, type InputFiles } from '../shared/input-files.js';
 import { readOrderFile } from './read-order-file.js';
 
 const KIND = 'source:csv-orders';
@@ -89,7 +88,7 @@ function validSettings(config: CsvOrdersSourceConfig): CsvOrdersSettings {
 }
 
 async function inputFiles(settings: CsvOrdersSettings, baseDir: string): Promise<InputFiles> {
-  const input = await resolveInputFiles(settings.path, baseDir);
+  const input = await resolveInputFiles(settings.path, baseDir, { name: /\.csv(\.gz)?$/i, recursive: false });
   if (input.files.length === 0) throw fileMissing(settings, input);
   return input;
 }
@@ -111,16 +110,4 @@ function fileMissing(settings: CsvOrdersSettings, input: InputFiles): ConnectorE
 
 function csvOptions(settings: CsvOrdersSettings, signal: AbortSignal): CsvRecordOptions {
   return { delimiter: settings.delimiter, encoding: settings.encoding, connector: KIND, signal };
-}
-
-/** sha256 of a file's first `length` bytes (raw, not gunzipped: appending to a .gz keeps them). */
-async function headHash(file: string, length: number): Promise<string> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return createHash('sha256').update(buffer.subarray(0, bytesRead)).digest('hex');
-  } finally {
-    await handle.close();
-  }
 }

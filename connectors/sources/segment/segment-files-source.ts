@@ -1,15 +1,16 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { normalizeSegmentMessage } from '../../../core/events/index.js';
 import { ConnectorError } from '../../../core/errors/index.js';
 import type { Source, SourceMessage } from '../../../core/ingest/source.js';
-import { listInputFiles } from '../shared/list-input-files.js';
+import { HEAD_BYTES, headHash, parseFilesCursor, planResume, type FileProgress } from '../shared/file-cursor.js';
+import { resolveInputFiles, type InputFiles } from '../shared/input-files.js';
 import { createLineSplitter, type SplitLine } from '../shared/line-splitter.js';
-import { asFilesCursor, resumePoint, type FilesCursor } from './file-cursor.js';
 import type { SegmentFilesSourceConfig } from './segment-files-config.js';
 
-const EXTENSIONS = ['.jsonl', '.json', '.ndjson', '.jsonl.gz', '.json.gz', '.ndjson.gz', '.gz'];
+const EVENT_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/i;
 const CONNECTOR = 'segment-files';
 
 export interface SegmentFilesOptions {
@@ -28,56 +29,71 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
   return {
     kind: 'source:segment-files',
     async check(config, context) {
-      const files = listInputFiles(config.path, context.baseDir, EXTENSIONS, CONNECTOR);
-      if (files.length === 0) {
-        throw new ConnectorError('config', 'segment-files.no_files', `source "${config.id}": no .jsonl/.json/.gz files under "${config.path}"`);
-      }
+      await inputFiles(config, context.baseDir);
     },
     async *read(config, from, context) {
-      const cursor: FilesCursor = structuredClone(asFilesCursor(from));
+      const previous = parseFilesCursor(from);
+      if (previous === null) {
+        throw new ConnectorError('config', 'segment-files.cursor_invalid',
+          `source "${config.id}": the stored cursor is not a segment-files cursor (was this source id used for another connector?)`, { connector: CONNECTOR });
+      }
+      // Entries of files no longer matched are kept: a file that comes back unchanged is not read twice.
+      const progress: Record<string, FileProgress> = { ...previous.files };
       const every = config.checkpoint_every ?? 200_000;
-      const files = listInputFiles(config.path, context.baseDir, EXTENSIONS, CONNECTOR);
-      for (const file of files) {
-        const resume = resumePoint(file, cursor.files[file]);
-        if (resume.skip) continue;
-        const stats = statSync(file);
-        const progress = { offset: resume.offset, line: resume.line, done: false, size: stats.size, mtimeMs: stats.mtimeMs };
-        cursor.files[file] = progress;
-        const splitter = createLineSplitter(options.maxEventBytes, resume.line, resume.offset);
+      const checkpoint = (): SourceMessage => ({ type: 'checkpoint', cursor: { files: structuredClone(progress) } });
+      for (const file of (await inputFiles(config, context.baseDir)).files) {
+        const info = await stat(file);
+        const before = progress[file];
+        const plan = await planResume(before, { size: info.size, mtimeMs: info.mtimeMs, headOf: (length) => headHash(file, length) });
+        if (plan.action === 'skip') continue;
+        const startLine = plan.afterLine;
+        const startOffset = startLine === 0 ? 0 : (before?.offset ?? 0);
+        const current: FileProgress = {
+          line: startLine, offset: startOffset, done: false, size: info.size, mtimeMs: info.mtimeMs,
+          head: await headHash(file, Math.min(info.size, HEAD_BYTES)),
+        };
+        progress[file] = current;
+        const splitter = createLineSplitter(options.maxEventBytes, startLine, startOffset);
         let sinceCheckpoint = 0;
-        for await (const chunk of openAt(file, resume.offset)) {
-          if (context.signal.aborted) return;
-          const lines = splitter.push(chunk as Buffer);
-          if (lines.length === 0) continue;
+        const toMessages = (lines: SplitLine[], now: number): SourceMessage[] => {
           const batch: SourceMessage[] = [];
-          const now = context.now();
           for (const line of lines) {
             const message = lineToMessage(line, file, now, options);
             if (message) batch.push(message);
+            current.offset = line.endOffset;
+            current.line = line.line;
           }
-          const last = lines[lines.length - 1]!;
-          progress.offset = last.endOffset;
-          progress.line = last.line;
+          return batch;
+        };
+        for await (const chunk of openAt(file, startOffset)) {
+          if (context.signal.aborted) return;
+          const lines = splitter.push(chunk);
+          if (lines.length === 0) continue;
+          const batch = toMessages(lines, context.now());
           sinceCheckpoint += lines.length;
           if (sinceCheckpoint >= every) {
-            batch.push({ type: 'checkpoint', cursor: structuredClone(cursor) as never });
+            batch.push(checkpoint());
             sinceCheckpoint = 0;
           }
           yield batch;
         }
-        const tail: SourceMessage[] = [];
-        for (const line of splitter.end()) {
-          const message = lineToMessage(line, file, context.now(), options);
-          if (message) tail.push(message);
-          progress.offset = line.endOffset;
-          progress.line = line.line;
-        }
-        progress.done = true;
-        tail.push({ type: 'checkpoint', cursor: structuredClone(cursor) as never });
+        const tail = toMessages(splitter.end(), context.now());
+        current.done = true;
+        tail.push(checkpoint());
         yield tail;
       }
     },
   };
+}
+
+async function inputFiles(config: SegmentFilesSourceConfig, baseDir: string): Promise<InputFiles> {
+  const input = await resolveInputFiles(config.path, baseDir, { name: EVENT_FILE, recursive: true });
+  if (input.files.length === 0) {
+    const what = input.kind === 'file' ? `${input.resolved} does not exist` : `no .jsonl/.json/.ndjson(.gz) file under ${input.resolved}`;
+    throw new ConnectorError('config', 'segment-files.file_missing',
+      `source "${config.id}": ${what} (from path "${config.path}"; a relative path starts at the mapping file's directory)`, { connector: CONNECTOR });
+  }
+  return input;
 }
 
 function lineToMessage(line: SplitLine, file: string, now: number, options: SegmentFilesOptions): SourceMessage | null {

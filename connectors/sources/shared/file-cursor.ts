@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import type { JsonValue } from '../../../core/events/canonical-event.js';
 
@@ -12,6 +14,8 @@ export type FileProgress = {
   mtimeMs: number;
   /** sha256 (hex) of the first min(size, 64 KiB) bytes: tells an append from a rewrite. */
   head: string;
+  /** Bytes (uncompressed) up to the end of `line`, for sources that can seek. */
+  offset?: number;
 };
 
 export type FilesCursor = { files: { [absolutePath: string]: FileProgress } };
@@ -36,6 +40,7 @@ const FileProgressSchema = z.object({
   size: z.number().nonnegative(),
   mtimeMs: z.number(),
   head: z.string(),
+  offset: z.number().int().nonnegative().optional(),
 });
 const FilesCursorSchema = z.object({ files: z.record(z.string(), FileProgressSchema) });
 
@@ -71,4 +76,16 @@ export async function planResume(previous: FileProgress | undefined, current: Fi
   const head = await current.headOf(Math.min(previous.size, HEAD_BYTES));
   if (head !== previous.head) return { action: 'read', afterLine: 0, why: 'rewritten' };
   return { action: 'read', afterLine: previous.line, why: 'appended' };
+}
+
+/** sha256 of a file's first `length` bytes (raw, not gunzipped: appending to a .gz keeps them). */
+export async function headHash(file: string, length: number): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return createHash('sha256').update(buffer.subarray(0, bytesRead)).digest('hex');
+  } finally {
+    await handle.close();
+  }
 }

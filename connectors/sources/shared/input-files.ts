@@ -11,27 +11,31 @@ export interface InputFiles {
   resolved: string;
 }
 
-const CSV_NAME = /\.csv(\.gz)?$/i;
+export interface InputFileRules {
+  /** Which file names count (e.g. /\.csv(\.gz)?$/i). */
+  name: RegExp;
+  /** Search a directory recursively (Segment's storage exports nest by source and day). */
+  recursive: boolean;
+}
+
 const GLOB_CHARACTERS = /[*?]/;
 
 /**
- * Resolves a file, a directory (its .csv/.csv.gz files, not recursive) or a
+ * Resolves a file, a directory (its matching files, recursively when asked) or a
  * glob (`*`, `?`, `**`) against the mapping's directory. Node 20 has no
  * `fs.glob`, and the three wildcards cover export folders without a
  * dependency. A path that does not exist yields no files: the caller decides
  * whether that is an error.
  */
-export async function resolveInputFiles(path: string, baseDir: string): Promise<InputFiles> {
+export async function resolveInputFiles(path: string, baseDir: string, rules: InputFileRules): Promise<InputFiles> {
   const resolved = isAbsolute(path) ? path : resolve(baseDir, path);
   if (!GLOB_CHARACTERS.test(path)) {
     const info = await stat(resolved).catch(() => null);
     if (info === null) return { files: [], kind: 'file', resolved };
     if (info.isFile()) return { files: [resolved], kind: 'file', resolved };
-    const entries = await readdir(resolved, { withFileTypes: true });
     const files: string[] = [];
-    for (const entry of entries) {
-      const file = join(resolved, entry.name);
-      if (CSV_NAME.test(entry.name) && (await isFile(file, entry))) files.push(file);
+    for await (const file of walk(resolved, rules.recursive ? Number.POSITIVE_INFINITY : 1)) {
+      if (rules.name.test(file)) files.push(file);
     }
     return { files: sortPaths(files), kind: 'directory', resolved };
   }
@@ -44,7 +48,7 @@ export async function resolveInputFiles(path: string, baseDir: string): Promise<
   const files: string[] = [];
   for await (const file of walk(root, maxDepth)) {
     const rel = relative(root, file).split(sep).join('/');
-    if (matcher.test(rel) && CSV_NAME.test(file)) files.push(file);
+    if (matcher.test(rel) && rules.name.test(file)) files.push(file);
   }
   return { files: sortPaths(files), kind: 'glob', resolved };
 }
