@@ -6,13 +6,13 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DUCKDB_SETTINGS } from './bench-settings.js';
-import { IDENTITY_SQL, MISSING_SQL, asOfFromLastEvent, featuresSql, loadSql } from './baseline-sql.js';
+import { DEDUP_SQL, IDENTITY_SQL, MISSING_SQL, asOfFromLastEvent, featuresSql, loadSql } from './baseline-sql.js';
 
 export interface BaselineReport {
   events: number;
   profiles: number;
   asOf: string;
-  timingsMs: { load: number; identity: number; features: number };
+  timingsMs: { load: number; dedup: number; identity: number; features: number };
 }
 
 async function main(input: string, database: string): Promise<BaselineReport> {
@@ -26,6 +26,7 @@ async function main(input: string, database: string): Promise<BaselineReport> {
   };
   try {
     const load = await timed(() => connection.run(loadSql(input)).then(() => undefined));
+    const dedup = await timed(() => connection.run(DEDUP_SQL).then(() => undefined));
     const identity = await timed(() => connection.run(IDENTITY_SQL).then(() => undefined));
     let asOf = 0;
     const features = await timed(async () => {
@@ -37,7 +38,7 @@ async function main(input: string, database: string): Promise<BaselineReport> {
       events: await scalar('SELECT count(*) FROM events'),
       profiles: await scalar('SELECT count(*) FROM features'),
       asOf: new Date(asOf).toISOString(),
-      timingsMs: { load, identity, features },
+      timingsMs: { load, dedup, identity, features },
     };
   } finally {
     connection.closeSync();

@@ -16,11 +16,11 @@ const DAY_MS = 86_400_000;
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
- * Reads, dedups on messageId and persists in one statement. The reader parses
- * only the listed top-level fields; the hot fields segflow lifts at ingest
- * (revenue, order id, category: core/events/normalize-segment.ts) are taken
- * from `properties` with ONE json_extract_string call, which parses each
- * document once for all paths.
+ * Reads and persists in one streaming statement. The reader parses only the
+ * listed top-level fields; the hot fields segflow lifts at ingest (revenue,
+ * order id, category: core/events/normalize-segment.ts) are taken from
+ * `properties` with ONE json_extract_string call, which parses each document
+ * once for all paths.
  */
 export function loadSql(input: string): string {
   const hot = `json_extract_string(properties, ['$.revenue', '$.total', '$.order_id', '$.orderId', '$.category', '$.products[0].category'])`;
@@ -32,23 +32,31 @@ export function loadSql(input: string): string {
   return `
     CREATE TABLE events AS
     WITH raw AS (
-      SELECT * FROM read_json(${quote(input)},
+      SELECT *, ${hot} AS hot FROM read_json(${quote(input)},
         format = 'newline_delimited',
         columns = {type: 'VARCHAR', messageId: 'VARCHAR', userId: 'VARCHAR', anonymousId: 'VARCHAR',
-                   event: 'VARCHAR', timestamp: 'TIMESTAMP', properties: 'JSON'})),
-    deduplicated AS (
-      SELECT messageId, any_value(type) AS type, any_value(userId) AS userId, any_value(anonymousId) AS anonymousId,
-        any_value(event) AS event, any_value(timestamp) AS ts, any_value(properties) AS properties
-      FROM raw GROUP BY messageId),
-    lifted AS (SELECT *, ${hot} AS hot FROM deduplicated)
-    SELECT messageId AS message_id, type, event, userId AS user_id, anonymousId AS anonymous_id, ts,
+                   event: 'VARCHAR', timestamp: 'TIMESTAMP', properties: 'JSON'}))
+    SELECT messageId AS message_id, type, event, userId AS user_id, anonymousId AS anonymous_id, timestamp AS ts,
       coalesce(TRY_CAST(hot[1] AS DOUBLE), TRY_CAST(hot[2] AS DOUBLE),
         CASE WHEN json_type(properties, '$.products') = 'ARRAY' THEN ${productsSum} END) AS revenue,
       coalesce(hot[3], hot[4]) AS order_id,
       coalesce(hot[5], hot[6]) AS category,
       properties
-    FROM lifted`;
+    FROM raw`;
 }
+
+/**
+ * Dedup on messageId after the load, on narrow columns only: a GROUP BY
+ * messageId carrying every column (properties included) ran out of the 1 GB
+ * memory_limit at 10M events. A retry repeats its message's columns (only
+ * sentAt/receivedAt move, and they are not stored), so which copy survives
+ * does not matter: the one with the lowest rowid.
+ */
+export const DEDUP_SQL = `
+  DELETE FROM events WHERE rowid IN (
+    SELECT e.rowid FROM events e
+    JOIN (SELECT message_id, min(rowid) AS keep FROM events GROUP BY message_id HAVING count(*) > 1) d
+      ON d.message_id = e.message_id AND e.rowid <> d.keep)`;
 
 /**
  * The simplest correct stitching for Segment data: an anonymousId belongs to

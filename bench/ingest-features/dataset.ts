@@ -1,5 +1,7 @@
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { usersForEvents, writeWorld } from '../../core/generate/index.js';
 
 export interface Dataset {
@@ -15,12 +17,14 @@ export interface Dataset {
 const DUPLICATE_RATE = 0.002;
 const SEED = 7;
 const START = Date.UTC(2025, 5, 1);
+const GENERATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'core', 'generate');
 
 interface DatasetMeta {
   seed: number;
   users: number;
   start: number;
   duplicateRate: number;
+  generator: string;
   lines: number;
   bytes: number;
 }
@@ -29,19 +33,21 @@ interface DatasetMeta {
  * The synthetic retail world for ~`events` messages, as plain JSONL (not gz:
  * segflow and DuckDB must read the same bytes, and DuckDB would decompress
  * with its own, different, gzip code). Reused when a file written with the
- * same options is present and still has the size recorded next to it.
+ * same options and the same generator sources is present and still has the
+ * size recorded next to it.
  */
 export async function ensureDataset(directory: string, events: number): Promise<Dataset> {
   const path = datasetPath(directory, events);
   const metaPath = `${path}.meta.json`;
   const wanted = { seed: SEED, users: usersForEvents(events, { duplicateRate: DUPLICATE_RATE }), start: START, duplicateRate: DUPLICATE_RATE };
+  const generator = generatorFingerprint();
   const previous = readMeta(metaPath);
-  if (previous && existsSync(path) && statSync(path).size === previous.bytes && sameOptions(previous, wanted)) {
+  if (previous && existsSync(path) && statSync(path).size === previous.bytes && sameOptions(previous, wanted) && previous.generator === generator) {
     return { path, lines: previous.lines, bytes: previous.bytes, generatedSeconds: null };
   }
   const started = performance.now();
   const written = await writeWorld(path, wanted);
-  const meta: DatasetMeta = { ...wanted, lines: written.events, bytes: written.uncompressedBytes };
+  const meta: DatasetMeta = { ...wanted, generator, lines: written.events, bytes: written.uncompressedBytes };
   writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
   return { path, lines: meta.lines, bytes: meta.bytes, generatedSeconds: (performance.now() - started) / 1000 };
 }
@@ -61,6 +67,20 @@ export async function warmPageCache(path: string): Promise<void> {
   }
 }
 
+/**
+ * A hash of the generator's sources: any change to them (new ids, new
+ * fields) makes a stored file stale. Over-cautious (a comment edit
+ * regenerates too), but regenerating costs seconds, benchmarking stale data
+ * a wrong conclusion.
+ */
+function generatorFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(GENERATOR_DIR).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort()) {
+    hash.update(name).update(readFileSync(join(GENERATOR_DIR, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 function readMeta(path: string): DatasetMeta | null {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as DatasetMeta;
@@ -69,6 +89,6 @@ function readMeta(path: string): DatasetMeta | null {
   }
 }
 
-function sameOptions(meta: DatasetMeta, wanted: Omit<DatasetMeta, 'lines' | 'bytes'>): boolean {
+function sameOptions(meta: DatasetMeta, wanted: Omit<DatasetMeta, 'generator' | 'lines' | 'bytes'>): boolean {
   return meta.seed === wanted.seed && meta.users === wanted.users && meta.start === wanted.start && meta.duplicateRate === wanted.duplicateRate;
 }

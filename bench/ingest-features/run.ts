@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runBaseline } from './baseline-side.js';
+import { runBaseline, type BaselineRun } from './baseline-side.js';
 import { topSelfTime } from './cpu-profile-summary.js';
 import { datasetPath, ensureDataset, warmPageCache } from './dataset.js';
 import { compareTotals, featureTotals } from './feature-agreement.js';
 import { assertTimeAvailable } from './measure-child.js';
 import { formatSizeResult, sideResult, type SizeResult } from './report.js';
-import { runSegflow } from './segflow-side.js';
+import { runSegflow, type SegflowRun } from './segflow-side.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DATA_DIR = join(REPO_ROOT, 'bench', '.data');
@@ -62,11 +62,12 @@ async function runSize(size: number, options: BenchOptions, progress: (text: str
   await warmPageCache(dataset.path);
   const workDir = mkdtempSync(join(tmpdir(), `segflow-bench-${size}-`));
   try {
+    // A side that fails (say, out of memory at 10M) is reported as such; the
+    // other side's numbers are still worth printing.
     progress(`[${size}] segflow run…\n`);
-    const segflow = await runSegflow(REPO_ROOT, dataset.path, join(workDir, 'segflow'));
+    const segflow = await attempt(() => runSegflow(REPO_ROOT, dataset.path, join(workDir, 'segflow')));
     progress(`[${size}] baseline…\n`);
-    const baseline = await runBaseline(REPO_ROOT, dataset.path, join(workDir, 'baseline'));
-    const agreement = compareTotals(await featureTotals(join(segflow.stateDir, 'events.duckdb')), await featureTotals(baseline.database));
+    const baseline = await attempt(() => runBaseline(REPO_ROOT, dataset.path, join(workDir, 'baseline')));
     let cpuProfile: SizeResult['cpuProfile'] = null;
     if (options.cpuProfile) {
       progress(`[${size}] segflow run under --cpu-prof…\n`);
@@ -78,28 +79,56 @@ async function runSize(size: number, options: BenchOptions, progress: (text: str
         cpuProfile = { file: relative(REPO_ROOT, profiled.cpuProfile), wallSeconds: profiled.measurement.wallMs / 1000, top: topSelfTime(profiled.cpuProfile, REPO_ROOT) };
       }
     }
-    const { summary } = segflow;
-    const segflowSide = sideResult(segflow.measurement.wallMs, segflow.measurement.peakRssBytes, dataset.lines, { ...summary.timingsMs });
-    const baselineSide = sideResult(baseline.measurement.wallMs, baseline.measurement.peakRssBytes, dataset.lines, { ...baseline.report.timingsMs });
+    const segflowSide = 'error' in segflow ? segflow : segflowResult(segflow, dataset.lines);
+    const baselineSide = 'error' in baseline ? baseline : baselineResult(baseline, dataset.lines);
+    let agreement: SizeResult['agreement'] = null;
+    let throughputRatio: number | null = null;
+    if (!('error' in segflow) && !('error' in baseline)) {
+      // Same lines on both sides: the throughput ratio is the inverse wall-time ratio.
+      throughputRatio = baseline.measurement.wallMs / segflow.measurement.wallMs;
+      const compared = compareTotals(await featureTotals(join(segflow.stateDir, 'events.duckdb')), await featureTotals(baseline.database));
+      agreement = {
+        ok: compared.ok, problems: compared.problems, profiles: compared.segflow.profiles,
+        frequency: compared.segflow.columns.frequency?.sum ?? Number.NaN, monetary: compared.segflow.columns.monetary?.sum ?? Number.NaN,
+      };
+    }
     return {
       requestedEvents: size,
       events: dataset.lines,
       dataset: { path: relative(REPO_ROOT, dataset.path), bytes: dataset.bytes, generatedSeconds: dataset.generatedSeconds },
-      segflow: {
-        ...segflowSide, entry: segflow.entry, accepted: summary.events.accepted, duplicates: summary.events.duplicates,
-        quarantined: summary.events.quarantined, profiles: summary.profiles,
-      },
-      baseline: { ...baselineSide, stored: baseline.report.events, profiles: baseline.report.profiles },
-      throughputRatio: segflowSide.eventsPerSecond / baselineSide.eventsPerSecond,
-      agreement: {
-        ok: agreement.ok, problems: agreement.problems, profiles: agreement.segflow.profiles,
-        frequency: agreement.segflow.columns.frequency?.sum ?? Number.NaN, monetary: agreement.segflow.columns.monetary?.sum ?? Number.NaN,
-      },
+      segflow: segflowSide,
+      baseline: baselineSide,
+      throughputRatio,
+      agreement,
       cpuProfile,
       keptIn: options.keep ? workDir : null,
     };
   } finally {
     if (!options.keep) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function segflowResult(run: SegflowRun, lines: number): SizeResult['segflow'] {
+  const { summary, measurement } = run;
+  return {
+    ...sideResult(measurement.wallMs, measurement.peakRssBytes, lines, { ...summary.timingsMs }),
+    entry: run.entry, accepted: summary.events.accepted, duplicates: summary.events.duplicates,
+    quarantined: summary.events.quarantined, profiles: summary.profiles,
+  };
+}
+
+function baselineResult(run: BaselineRun, lines: number): SizeResult['baseline'] {
+  return {
+    ...sideResult(run.measurement.wallMs, run.measurement.peakRssBytes, lines, { ...run.report.timingsMs }),
+    stored: run.report.events, profiles: run.report.profiles,
+  };
+}
+
+async function attempt<T>(work: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await work();
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
   }
 }
 
