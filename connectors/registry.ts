@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Mapping } from '../core/config/mapping-schema.js';
-import { durationMs } from '../core/config/durations.js';
 import type { IngestSourceEntry } from '../core/ingest/ingest-runner.js';
 import type { Source } from '../core/ingest/source.js';
 import { CsvOrdersSourceSchema, createCsvOrdersSource } from './sources/file/index.js';
@@ -20,10 +19,7 @@ interface SourceRegistration {
 const SOURCES: Record<string, SourceRegistration> = {
   'segment-files': {
     schema: SegmentFilesSourceSchema,
-    create: (mapping) => createSegmentFilesSource({
-      maxEventBytes: mapping.ingest.max_event_bytes,
-      maxFutureMs: durationMs(mapping.ingest.max_future),
-    }) as Source<unknown>,
+    create: (mapping) => createSegmentFilesSource({ maxEventBytes: mapping.ingest.max_event_bytes }) as Source<unknown>,
   },
   'csv-orders': {
     schema: CsvOrdersSourceSchema,

@@ -71,6 +71,6 @@ segments:
   - id: rfm
     model: rfm
 `);
-    await expect(runMapping(mapping, join(directory, 'state'))).rejects.toThrow(/source path "nowhere\/events.jsonl" does not exist/);
+    await expect(runMapping(mapping, join(directory, 'state'))).rejects.toThrow(/source "web": .*nowhere\/events.jsonl does not exist \(from path "nowhere\/events.jsonl"/);
   });
 });

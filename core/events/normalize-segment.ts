@@ -181,10 +181,11 @@ function hotFields(properties: JsonObject): HotFields | { reason: string } {
     }
     if (revenue === null && products.length > 0) revenue = sum;
   }
-  const rawOrder = properties.order_id ?? properties.orderId;
+  // An empty order_id is no order id (not an error), like an empty userId.
+  const rawOrder = (properties.order_id === '' ? null : properties.order_id) ?? properties.orderId;
   let orderId: string | null = null;
   if (typeof rawOrder === 'string' && rawOrder !== '') orderId = rawOrder;
   else if (typeof rawOrder === 'number') orderId = String(rawOrder);
-  else if (rawOrder !== undefined && rawOrder !== null) return { reason: `properties.order_id must be a string, got ${typeName(rawOrder)}` };
+  else if (rawOrder !== undefined && rawOrder !== null && rawOrder !== '') return { reason: `properties.order_id must be a string, got ${typeName(rawOrder)}` };
   return { revenue, orderId, category };
 }

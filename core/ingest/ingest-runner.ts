@@ -1,4 +1,5 @@
-import type { CanonicalEvent, JsonObject, JsonValue } from '../events/canonical-event.js';
+import type { JsonValue } from '../events/canonical-event.js';
+import { storedPayload } from './stored-payload.js';
 import type { EventStore } from '../store/event-store.js';
 import type { Source, SourceMessage } from './source.js';
 import { ConnectorError } from '../errors/index.js';
@@ -34,6 +35,8 @@ export interface IngestOptions {
   signal: AbortSignal;
   /** Commit at the first checkpoint after this many staged records. */
   batchEvents: number;
+  /** Events timestamped further in the future are rejected (bulk normalization). */
+  maxFutureMs: number;
   onProgress?: (counts: SourceRunCounts) => void;
 }
 
@@ -60,7 +63,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
   let readSinceCommit = 0;
 
   const commit = async (cursor: JsonValue) => {
-    const outcome = await store.commit(entry.id, options.runId, cursor, readSinceCommit);
+    const outcome = await store.commit(entry.id, options.runId, cursor, readSinceCommit, { now: options.now(), maxFutureMs: options.maxFutureMs });
     counts.read += readSinceCommit;
     counts.accepted += outcome.accepted;
     counts.duplicates += outcome.duplicates;
@@ -85,6 +88,11 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
         stagedSinceCheckpoint = true;
         break;
       }
+      case 'segment-json':
+        store.stageSegmentJson(message.origin, message.text);
+        readSinceCommit += 1;
+        stagedSinceCheckpoint = true;
+        break;
       case 'reject':
         store.stageReject(message.origin, message.reason, message.sample);
         readSinceCommit += 1;
@@ -121,20 +129,6 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     await commit(pendingCursor);
   }
   return counts;
-}
-
-/**
- * What the store keeps of an event beyond its columns: properties (custom
- * features), traits (identify) and consent (privacy). Library, IP and page
- * context stay in the source: keeping whole Segment messages tripled the
- * store's size for data no feature reads.
- */
-export function storedPayload(event: CanonicalEvent): string {
-  const payload: JsonObject = { properties: event.properties };
-  if (Object.keys(event.traits).length > 0) payload.traits = event.traits;
-  const consent = event.context.consent;
-  if (consent !== undefined) payload.consent = consent;
-  return JSON.stringify(payload);
 }
 
 function isBatch(item: SourceMessage | readonly SourceMessage[]): item is readonly SourceMessage[] {

@@ -19,6 +19,16 @@ export type SourceMessage =
        */
       records?: number;
     }
+  | {
+      /**
+       * One Segment-spec JSON text the source has not parsed: core parses and
+       * normalizes it in bulk (DuckDB), falling back to normalizeSegmentMessage
+       * for anything unusual. The fast path for JSONL exports.
+       */
+      type: 'segment-json';
+      origin: RecordOrigin;
+      text: string;
+    }
   | { type: 'reject'; origin: RecordOrigin; reason: string; sample: string }
   | { type: 'checkpoint'; cursor: JsonValue };
 

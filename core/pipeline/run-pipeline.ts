@@ -63,7 +63,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
     const duck = store.connection;
     const sources = await timed('ingest', () => runIngest({
       store, sources: options.sources, runId, baseDir: options.baseDir, now: options.now, signal: options.signal,
-      batchEvents: mapping.ingest.batch_events, onProgress: options.onIngestProgress,
+      batchEvents: mapping.ingest.batch_events, maxFutureMs: durationMs(mapping.ingest.max_future), onProgress: options.onIngestProgress,
     }));
     const identity = await timed('identity', () => stitchProfiles(duck, state, mapping.identity.merge_user_ids, runId));
     const asOf = await resolveAsOf(duck, mapping.features.as_of, options.now());

@@ -1,6 +1,9 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { CanonicalEvent, JsonValue, RecordOrigin } from '../events/canonical-event.js';
-import { EVENT_STORE_MIGRATIONS, ID_KEY_SQL, STAGE_COLUMNS } from './event-store-schema.js';
+import { commitStaged, type BatchOutcome, type NormalizeSettings } from './commit-batch.js';
+import { EVENT_STORE_MIGRATIONS, STAGE_COLUMNS } from './event-store-schema.js';
+
+export type { BatchOutcome, NormalizeSettings } from './commit-batch.js';
 
 export interface SourceProgress {
   cursor: JsonValue;
@@ -10,13 +13,10 @@ export interface SourceProgress {
   duplicates: number;
 }
 
-export interface BatchOutcome {
-  /** Input records stored as new events. */
-  accepted: number;
-  events: number;
-  /** Input records whose messageId was already stored (or repeated in the batch). */
-  duplicates: number;
-  quarantined: number;
+/** Appends staged rows; `lineNo` orders them (first occurrence of a messageId wins). */
+export interface Stager {
+  event(event: CanonicalEvent, origin: RecordOrigin, records: number, payload: string, lineNo?: number): void;
+  reject(origin: RecordOrigin, reason: string, sample: string): void;
 }
 
 export interface EventStore {
@@ -24,6 +24,8 @@ export interface EventStore {
   progress(sourceId: string): Promise<SourceProgress | null>;
   stageEvent(event: CanonicalEvent, origin: RecordOrigin, records: number, payload: string): void;
   stageReject(origin: RecordOrigin, reason: string, sample: string): void;
+  /** A raw Segment-spec JSON line: normalized in bulk by DuckDB at commit. */
+  stageSegmentJson(origin: RecordOrigin, text: string): void;
   /** Staged rows not yet committed. */
   readonly staged: number;
   /**
@@ -32,7 +34,7 @@ export interface EventStore {
    * a crash before COMMIT replays from the previous cursor, a crash after it
    * resumes from this one. Either way every event is stored exactly once.
    */
-  commit(sourceId: string, runId: string, cursor: JsonValue, read: number): Promise<BatchOutcome>;
+  commit(sourceId: string, runId: string, cursor: JsonValue, read: number, normalize: NormalizeSettings): Promise<BatchOutcome>;
   close(): void;
 }
 
@@ -46,21 +48,60 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
   await migrate(connection);
   await connection.run(`CREATE TEMP TABLE stage_events (${STAGE_COLUMNS})`);
   await connection.run('CREATE TEMP TABLE stage_rejects (file VARCHAR, line BIGINT, reason VARCHAR, sample VARCHAR)');
+  await connection.run('CREATE TEMP TABLE stage_raw (line_no BIGINT, file_id INTEGER, line BIGINT, text VARCHAR)');
   const events: DuckDBAppender = await connection.createAppender('stage_events', 'main', 'temp');
   const rejects: DuckDBAppender = await connection.createAppender('stage_rejects', 'main', 'temp');
-  let staged = 0;
+  const raw: DuckDBAppender = await connection.createAppender('stage_raw', 'main', 'temp');
+  // One counter across event and raw rows: the staging order of the batch.
+  let lineNo = 0;
   let stagedRejects = 0;
+  let stagedRaw = 0;
+  const fileIds = new Map<string, number>();
   // One writer per state directory (DuckDB locks the file), so the sequence
   // can live here: nextval() per row cost 3x the whole insert.
   const maxSeq = await connection.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
   let nextSeq = Number(maxSeq.getRows()[0]?.[0] ?? 0);
 
-  const varchar = (appender: DuckDBAppender, value: string | null) => (value === null ? appender.appendNull() : appender.appendVarchar(value));
+  const varchar = (value: string | null) => (value === null ? events.appendNull() : events.appendVarchar(value));
+  const stager: Stager = {
+    event(event, origin, records, payload, explicitLineNo) {
+      // Appender calls cross into native code once per value: the cheapest bulk
+      // path the Node API offers (measured ~0.9M rows/s vs ~0.3M via CSV staging).
+      events.appendBigInt(BigInt(explicitLineNo ?? lineNo++));
+      events.appendVarchar(event.messageId);
+      events.appendVarchar(event.type);
+      varchar(event.event);
+      varchar(event.userId);
+      varchar(event.anonymousId);
+      varchar(event.deviceId);
+      varchar(event.previousId);
+      events.appendBigInt(BigInt(Math.round(event.timestamp)));
+      if (event.receivedAt === null) events.appendNull();
+      else events.appendBigInt(BigInt(Math.round(event.receivedAt)));
+      if (event.revenue === null) events.appendNull();
+      else events.appendDouble(event.revenue);
+      varchar(event.orderId);
+      varchar(event.category);
+      events.appendVarchar(payload);
+      events.appendVarchar(origin.file);
+      events.appendBigInt(BigInt(origin.line));
+      events.appendInteger(records);
+      events.endRow();
+    },
+    reject(origin, reason, sample) {
+      rejects.appendVarchar(origin.file);
+      rejects.appendBigInt(BigInt(origin.line));
+      rejects.appendVarchar(reason);
+      rejects.appendVarchar(sample);
+      rejects.endRow();
+      stagedRejects++;
+    },
+  };
 
   return {
     connection,
     get staged() {
-      return staged + stagedRejects;
+      return lineNo + stagedRejects;
     },
     async progress(sourceId) {
       const reader = await connection.runAndReadAll(
@@ -77,113 +118,47 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
         duplicates: Number(row[4]),
       };
     },
-    stageEvent(event, origin, records, payload) {
-      // Appender calls cross into native code once per value: the cheapest bulk
-      // path the Node API offers (measured ~0.9M rows/s vs ~0.3M via CSV staging).
-      events.appendBigInt(BigInt(staged));
-      events.appendVarchar(event.messageId);
-      events.appendVarchar(event.type);
-      varchar(events, event.event);
-      varchar(events, event.userId);
-      varchar(events, event.anonymousId);
-      varchar(events, event.deviceId);
-      varchar(events, event.previousId);
-      events.appendBigInt(BigInt(Math.round(event.timestamp)));
-      if (event.receivedAt === null) events.appendNull();
-      else events.appendBigInt(BigInt(Math.round(event.receivedAt)));
-      if (event.revenue === null) events.appendNull();
-      else events.appendDouble(event.revenue);
-      varchar(events, event.orderId);
-      varchar(events, event.category);
-      events.appendVarchar(payload);
-      events.appendVarchar(origin.file);
-      events.appendBigInt(BigInt(origin.line));
-      events.appendInteger(records);
-      events.endRow();
-      staged++;
+    stageEvent: (event, origin, records, payload) => stager.event(event, origin, records, payload),
+    stageReject: (origin, reason, sample) => stager.reject(origin, reason, sample),
+    stageSegmentJson(origin, text) {
+      let fileId = fileIds.get(origin.file);
+      if (fileId === undefined) {
+        fileId = fileIds.size;
+        fileIds.set(origin.file, fileId);
+      }
+      raw.appendBigInt(BigInt(lineNo++));
+      raw.appendInteger(fileId);
+      raw.appendBigInt(BigInt(origin.line));
+      raw.appendVarchar(text);
+      raw.endRow();
+      stagedRaw++;
     },
-    stageReject(origin, reason, sample) {
-      rejects.appendVarchar(origin.file);
-      rejects.appendBigInt(BigInt(origin.line));
-      rejects.appendVarchar(reason);
-      rejects.appendVarchar(sample);
-      rejects.endRow();
-      stagedRejects++;
-    },
-    async commit(sourceId, runId, cursor, read) {
-      events.flushSync();
-      rejects.flushSync();
-      const outcome = await commitStaged(connection, sourceId, runId, cursor, read, stagedRejects);
-      nextSeq += outcome.events;
-      staged = 0;
+    async commit(sourceId, runId, cursor, read, normalize) {
+      raw.flushSync();
+      const outcome = await commitStaged(connection, {
+        sourceId, runId, cursor, read, nextSeq, normalize, stager,
+        rawFiles: stagedRaw > 0 ? [...fileIds] : [],
+        flush: () => {
+          events.flushSync();
+          rejects.flushSync();
+        },
+        rejectsBefore: () => stagedRejects,
+      });
+      nextSeq += lineNo;
+      lineNo = 0;
       stagedRejects = 0;
+      stagedRaw = 0;
+      fileIds.clear();
       return outcome;
     },
     close() {
       events.closeSync();
       rejects.closeSync();
+      raw.closeSync();
       connection.closeSync();
       instance.closeSync();
     },
   };
-
-  async function commitStaged(
-    connectionToUse: DuckDBConnection, sourceId: string, runId: string, cursor: JsonValue, read: number, quarantined: number,
-  ): Promise<BatchOutcome> {
-    await connectionToUse.run('BEGIN TRANSACTION');
-    try {
-      // First occurrence within the batch wins (line order). Then anything
-      // already stored is a duplicate. The check against stored events scans
-      // only the 8-byte hash column; strings are compared only for the rare
-      // hash hits, so a hash collision can never drop an event.
-      await connectionToUse.run(`
-        CREATE OR REPLACE TEMP TABLE stage_new AS
-        SELECT *, hash(message_id) AS mid_hash FROM stage_events
-        QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY line_no) = 1`);
-      const hits = await connectionToUse.runAndReadAll(
-        'SELECT count(*) FROM stage_new WHERE mid_hash IN (SELECT mid_hash FROM events)');
-      if (Number(hits.getRows()[0]?.[0] ?? 0) > 0) {
-        await connectionToUse.run(`
-          CREATE OR REPLACE TEMP TABLE stage_hits AS
-          SELECT e.message_id FROM events e
-          WHERE e.mid_hash IN (SELECT mid_hash FROM stage_new WHERE mid_hash IN (SELECT mid_hash FROM events))`);
-        await connectionToUse.run('DELETE FROM stage_new WHERE message_id IN (SELECT message_id FROM stage_hits)');
-        await connectionToUse.run('DROP TABLE stage_hits');
-      }
-      await connectionToUse.run(`
-        INSERT INTO events
-        SELECT CAST($2 AS BIGINT) + row_number() OVER (ORDER BY line_no), mid_hash, $1, message_id, type, event, user_id, anonymous_id, device_id, previous_id,
-               ${ID_KEY_SQL}, epoch_ms(ts_ms), CASE WHEN received_ms IS NULL THEN NULL ELSE epoch_ms(received_ms) END,
-               revenue, order_id, category, payload, origin_file, origin_line
-        FROM stage_new`, [sourceId, nextSeq]);
-      const counts = await connectionToUse.runAndReadAll(`
-        SELECT (SELECT count(*) FROM stage_new), (SELECT coalesce(sum(records), 0) FROM stage_new),
-               (SELECT coalesce(sum(records), 0) FROM stage_events)`);
-      const row = counts.getRows()[0] ?? [0, 0, 0];
-      const insertedIds = Number(row[0]);
-      const accepted = Number(row[1]);
-      const stagedRecords = Number(row[2]);
-      await connectionToUse.run(
-        `INSERT INTO quarantine SELECT $1, $2, file, line, reason, sample FROM stage_rejects`, [runId, sourceId]);
-      await connectionToUse.run(`
-        INSERT INTO source_checkpoints VALUES ($1, $2, $3, $4, $5, $6, now())
-        ON CONFLICT (source_id) DO UPDATE SET cursor = excluded.cursor,
-          read_records = source_checkpoints.read_records + excluded.read_records,
-          accepted_records = source_checkpoints.accepted_records + excluded.accepted_records,
-          quarantined_records = source_checkpoints.quarantined_records + excluded.quarantined_records,
-          duplicate_records = source_checkpoints.duplicate_records + excluded.duplicate_records,
-          updated_at = excluded.updated_at`,
-        [sourceId, JSON.stringify(cursor), read, accepted, quarantined, stagedRecords - accepted]);
-      await connectionToUse.run('COMMIT');
-      await connectionToUse.run('DELETE FROM stage_events');
-      await connectionToUse.run('DROP TABLE IF EXISTS stage_new');
-      await connectionToUse.run('DELETE FROM stage_rejects');
-      return { accepted, events: insertedIds, duplicates: stagedRecords - accepted, quarantined };
-    } catch (error) {
-      await connectionToUse.run('ROLLBACK');
-      throw error;
-    }
-  }
 }
 
 async function migrate(connection: DuckDBConnection): Promise<void> {

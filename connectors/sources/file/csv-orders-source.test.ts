@@ -67,6 +67,7 @@ function summary(messages: SourceMessage[]): string[] {
       return `event ${event.event} ${event.messageId} user=${event.userId} revenue=${event.revenue} records=${message.records} line=${message.origin.line}`;
     }
     if (message.type === 'reject') return `reject line=${message.origin.line} ${message.reason}`;
+    if (message.type === 'segment-json') return `segment-json line=${message.origin.line}`;
     return `checkpoint ${JSON.stringify(Object.values((message.cursor as { files: Record<string, { line: number; done: boolean }> }).files).map(({ line, done }) => ({ line, done })))}`;
   });
 }

@@ -8,7 +8,7 @@ import type { SourceMessage } from '../../../core/ingest/source.js';
 import { createSegmentFilesSource } from './segment-files-source.js';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
-const source = createSegmentFilesSource({ maxEventBytes: 32 * 1024, maxFutureMs: 86_400_000 });
+const source = createSegmentFilesSource({ maxEventBytes: 32 * 1024 });
 const line = (id: string) => JSON.stringify({ type: 'track', event: 'Viewed', messageId: id, userId: 'u', timestamp: '2026-05-01T00:00:00Z' });
 const lines = (ids: string[]) => `${ids.map(line).join('\n')}\n`;
 
@@ -18,12 +18,12 @@ async function readAll(directory: string, path: string, from?: JsonValue, checkp
   for await (const item of source.read({ type: 'segment-files', id: 'web', path, checkpoint_every: checkpointEvery }, from, context)) {
     messages.push(...(Array.isArray(item) ? item : [item as SourceMessage]));
   }
-  const ids = messages.flatMap((message) => (message.type === 'event' ? [message.event.messageId] : []));
+  const ids = messages.flatMap((message) => (message.type === 'segment-json' ? [(JSON.parse(message.text) as { messageId: string }).messageId] : []));
   // Each checkpoint with the number of events yielded before it (what it covers).
   const checkpoints: Array<{ cursor: JsonValue; covers: number }> = [];
   let events = 0;
   for (const message of messages) {
-    if (message.type === 'event') events++;
+    if (message.type === 'segment-json') events++;
     if (message.type === 'checkpoint') checkpoints.push({ cursor: message.cursor, covers: events });
   }
   return { ids, cursor: checkpoints.at(-1)?.cursor, checkpoints };

@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { normalizeSegmentMessage } from '../../../core/events/index.js';
 import { ConnectorError } from '../../../core/errors/index.js';
 import type { Source, SourceMessage } from '../../../core/ingest/source.js';
 import { HEAD_BYTES, headHash, parseFilesCursor, planResume, type FileProgress } from '../shared/file-cursor.js';
@@ -16,8 +15,6 @@ const CONNECTOR = 'segment-files';
 export interface SegmentFilesOptions {
   /** Longest accepted line (Segment's limit for one event is 32 KB). @default 32768 */
   maxEventBytes: number;
-  /** @default 24 h */
-  maxFutureMs: number;
 }
 
 /**
@@ -55,10 +52,10 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
         progress[file] = current;
         const splitter = createLineSplitter(options.maxEventBytes, startLine, startOffset);
         let sinceCheckpoint = 0;
-        const toMessages = (lines: SplitLine[], now: number): SourceMessage[] => {
+        const toMessages = (lines: SplitLine[]): SourceMessage[] => {
           const batch: SourceMessage[] = [];
           for (const line of lines) {
-            const message = lineToMessage(line, file, now, options);
+            const message = lineToMessage(line, file, options);
             if (message) batch.push(message);
             current.offset = line.endOffset;
             current.line = line.line;
@@ -69,7 +66,7 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
           if (context.signal.aborted) return;
           const lines = splitter.push(chunk);
           if (lines.length === 0) continue;
-          const batch = toMessages(lines, context.now());
+          const batch = toMessages(lines);
           sinceCheckpoint += lines.length;
           if (sinceCheckpoint >= every) {
             batch.push(checkpoint());
@@ -77,7 +74,7 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
           }
           yield batch;
         }
-        const tail = toMessages(splitter.end(), context.now());
+        const tail = toMessages(splitter.end());
         current.done = true;
         tail.push(checkpoint());
         yield tail;
@@ -96,21 +93,17 @@ async function inputFiles(config: SegmentFilesSourceConfig, baseDir: string): Pr
   return input;
 }
 
-function lineToMessage(line: SplitLine, file: string, now: number, options: SegmentFilesOptions): SourceMessage | null {
+/**
+ * Framing only: the line's JSON is parsed and normalized by core in bulk
+ * (DuckDB), which is several times faster than JSON.parse here.
+ */
+function lineToMessage(line: SplitLine, file: string, options: SegmentFilesOptions): SourceMessage | null {
   const origin = { file, line: line.line };
   if (line.text === null) {
     return { type: 'reject', origin, reason: `line is ${line.bytes} bytes; the limit is ${options.maxEventBytes} (ingest.max_event_bytes)`, sample: '' };
   }
   if (line.text.trim() === '') return null; // blank lines carry nothing
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line.text);
-  } catch (error) {
-    return { type: 'reject', origin, reason: `malformed JSON: ${(error as Error).message}`, sample: line.text.slice(0, 200) };
-  }
-  const result = normalizeSegmentMessage(parsed, { now, maxFutureMs: options.maxFutureMs }, line.text);
-  if (result.ok) return { type: 'event', event: result.event, origin };
-  return { type: 'reject', origin, reason: result.reason, sample: line.text.slice(0, 200) };
+  return { type: 'segment-json', origin, text: line.text };
 }
 
 /** A byte stream of the file's (uncompressed) content from `offset`. */
