@@ -36,8 +36,10 @@ function mutate(message: Record<string, unknown>, rng: Rng): string {
       copy.properties = properties;
     } else {
       const context = (typeof copy.context === 'object' && copy.context !== null && !Array.isArray(copy.context) ? copy.context : {}) as Record<string, unknown>;
-      if (rng.chance(0.5)) context.device = rng.pick([{ id: 'dev-1' }, { id: 7 }, { id: '' }, 'phone', null]);
-      else context.traits = rng.pick([{ email: 'a@b.c' }, {}, 'x']);
+      const which = rng.int(3);
+      if (which === 0) context.device = rng.pick([{ id: 'dev-1' }, { id: 7 }, { id: '' }, 'phone', null]);
+      else if (which === 1) context.traits = rng.pick([{ email: 'a@b.c' }, {}, 'x']);
+      else context.consent = rng.pick([null, {}, { categoryPreferences: { Advertising: false } }]);
       copy.context = context;
     }
   }
