@@ -58,6 +58,11 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
       problems.push({ path: ['features', 'missing', name], message: `missing-value policy for "${name}", which is not an included feature` });
     }
   }
+  const scaling = mapping.features.scaling;
+  scaling?.columns.forEach((name, index) => {
+    if (!features.has(name)) problems.push({ path: ['features', 'scaling', 'columns', index], message: `cannot scale "${name}": it is not an included feature` });
+  });
+  for (const name of scaling?.columns ?? []) features.set(`${name}_scaled`, 'number');
   mapping.segments.forEach((segmentation, index) => {
     if (segmentation.model === 'rules') {
       if (segmentation.rule === '') return;
@@ -95,6 +100,9 @@ function bestEffort(raw: Record<string, unknown>): Pick<Mapping, 'sources' | 'se
       include: Array.isArray(features.include) ? features.include.filter((name): name is string => typeof name === 'string') : [],
       custom: array(features.custom).map((custom) => ({ ...custom, name: text(custom.name, ''), kind: text(custom.kind, 'count') })) as unknown as Mapping['features']['custom'],
       missing: (typeof features.missing === 'object' && features.missing !== null ? features.missing : {}) as Mapping['features']['missing'],
+      scaling: (typeof features.scaling === 'object' && features.scaling !== null && Array.isArray((features.scaling as { columns?: unknown }).columns)
+        ? { method: 'zscore', ...features.scaling, columns: ((features.scaling as { columns: unknown[] }).columns).filter((name): name is string => typeof name === 'string') }
+        : undefined) as Mapping['features']['scaling'],
     } as Mapping['features'],
   };
 }

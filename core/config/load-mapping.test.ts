@@ -78,6 +78,14 @@ segments:
     expect(result.issues.map(formatIssue)).toEqual([expect.stringMatching(/^m\.yaml:15:56 segments\.1\.rule: unknown feature "monetry" at column 46; did you mean "monetary"?/)]);
   });
 
+  it('checks that scaled columns are included features', () => {
+    const text = GOOD.replace('  include: [recency_days, frequency_90d]', '  include: [recency_days, frequency_90d]\n  scaling:\n    method: robust\n    columns: [recency_days, tenure_days]');
+    const result = parseMappingText('m.yaml', text, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map(formatIssue)).toEqual(['m.yaml:10:29 features.scaling.columns.1: cannot scale "tenure_days": it is not an included feature']);
+  });
+
   it('rejects sections that are not supported yet, by name', () => {
     const result = parseMappingText('m.yaml', `${GOOD}sinks:\n  - type: hubspot\n`, schema);
     expect(result.ok).toBe(false);

@@ -34,6 +34,13 @@ const Features = z.strictObject({
   include: z.array(z.string()).min(1).describe('Built-in features; windowed ones take a suffix like frequency_90d.'),
   custom: z.array(CustomFeature).default([]),
   missing: z.record(z.string(), MissingPolicy).default({}).describe('Missing-value policy per feature name.'),
+  scaling: z
+    .strictObject({
+      method: z.enum(['zscore', 'minmax', 'robust']).describe('scikit-learn StandardScaler, MinMaxScaler or RobustScaler semantics.'),
+      columns: z.array(z.string()).min(1).describe('Features to scale; each gets a <name>_scaled column (after the missing-value policy).'),
+    })
+    .optional()
+    .describe('Scaled copies of features, for models and composite scores.'),
   events: z
     .strictObject({
       order: z.string().default('Order Completed'),

@@ -4,6 +4,7 @@ import type { Mapping } from '../config/mapping-schema.js';
 import { durationMs } from '../config/durations.js';
 import { compileFeatureSql } from '../features/feature-sql.js';
 import { missingValueSql } from '../features/missing-values.js';
+import { scalingSql } from '../features/scaling-sql.js';
 import { sqlString } from '../features/sql-quote.js';
 import { stitchProfiles, type StitchSummary } from '../identity/stitch-profiles.js';
 import { runIngest, type IngestSourceEntry, type SourceRunCounts } from '../ingest/ingest-runner.js';
@@ -76,6 +77,11 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       });
       await duck.run(plan.sql);
       for (const statement of missingValueSql(mapping.features.missing)) await duck.run(statement);
+      const scaling = mapping.features.scaling;
+      if (scaling) {
+        for (const statement of scalingSql(scaling.method, scaling.columns)) await duck.run(statement);
+        return [...plan.columns, ...scaling.columns.map((name) => `${name}_scaled`)];
+      }
       return plan.columns;
     });
     const segments = await timed('segments', () => buildSegments(duck, mapping.segments));
