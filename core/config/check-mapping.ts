@@ -41,6 +41,9 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
     features.set(custom.name, 'number');
   });
 
+  // RFM scores exist only after the segments stage: rules may use them,
+  // the missing-value policy and scaling (features stage) may not.
+  const rfmOutputs = new Map<string, 'number' | 'string'>();
   mapping.segments.forEach((segmentation, index) => {
     if (segmentation.model === 'rfm') {
       for (const role of ['recency', 'frequency', 'monetary'] as const) {
@@ -50,19 +53,31 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
           problems.push({ path: ['segments', index, role], message: resolved.reason });
         } else features.set(name, 'number');
       }
-      for (const [name, type] of rfmOutputFeatures(segmentation.id)) features.set(name, type);
+      for (const [name, type] of rfmOutputFeatures(segmentation.id)) rfmOutputs.set(name, type);
+    }
+  });
+  mapping.features.custom.forEach((custom, index) => {
+    if (rfmOutputs.has(custom.name)) {
+      problems.push({ path: ['features', 'custom', index, 'name'], message: `"${custom.name}" clashes with a column the RFM segmentation adds` });
     }
   });
   for (const name of Object.keys(mapping.features.missing)) {
     if (!features.has(name)) {
-      problems.push({ path: ['features', 'missing', name], message: `missing-value policy for "${name}", which is not an included feature` });
+      problems.push({ path: ['features', 'missing', name], atKey: true, message: rfmOutputs.has(name)
+        ? `"${name}" is an RFM score, computed after the missing-value policy runs; it cannot have one`
+        : `missing-value policy for "${name}", which is not an included feature` });
     }
   }
   const scaling = mapping.features.scaling;
   scaling?.columns.forEach((name, index) => {
-    if (!features.has(name)) problems.push({ path: ['features', 'scaling', 'columns', index], message: `cannot scale "${name}": it is not an included feature` });
+    if (!features.has(name)) {
+      problems.push({ path: ['features', 'scaling', 'columns', index], message: rfmOutputs.has(name)
+        ? `cannot scale "${name}": RFM scores are computed after scaling`
+        : `cannot scale "${name}": it is not an included feature` });
+    }
   });
   for (const name of scaling?.columns ?? []) features.set(`${name}_scaled`, 'number');
+  for (const [name, type] of rfmOutputs) features.set(name, type);
   mapping.segments.forEach((segmentation, index) => {
     if (segmentation.model === 'rules') {
       if (segmentation.rule === '') return;

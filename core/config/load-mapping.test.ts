@@ -86,6 +86,15 @@ segments:
     expect(result.issues.map(formatIssue)).toEqual(['m.yaml:10:29 features.scaling.columns.1: cannot scale "tenure_days": it is not an included feature']);
   });
 
+  it('lets rules use RFM scores but not the features stage, which runs before RFM', () => {
+    const text = GOOD.replace('  include: [recency_days, frequency_90d]', '  include: [recency_days, frequency_90d]\n  missing:\n    rfm_m: zero')
+      .replace('rule: recency_days > 60 and frequency_90d >= 3', "rule: rfm_segment = 'champions' and rfm_m >= 4");
+    const result = parseMappingText('m.yaml', text, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map(formatIssue)).toEqual(['m.yaml:9:5 features.missing.rfm_m: "rfm_m" is an RFM score, computed after the missing-value policy runs; it cannot have one']);
+  });
+
   it('rejects sections that are not supported yet, by name', () => {
     const result = parseMappingText('m.yaml', `${GOOD}sinks:\n  - type: hubspot\n`, schema);
     expect(result.ok).toBe(false);

@@ -13,7 +13,7 @@ const MAX_FUTURE = 86_400_000;
 const ODD_VALUES: unknown[] = [
   null, '', ' ', '\t', '\u00a0', 'x', '購入', 0, -1, 12.5, 2 ** 60, true, [], ['a'], {}, { id: 1 },
   '2026-05-01T10:00:00Z', '2026-05-01T10:00:00.1234Z', '2026-05-01T12:00:00+02:00', '2026-05-01', '2026-02-30T10:00:00Z',
-  '2031-01-01T00:00:00Z', '1999-12-31T23:59:59Z', '12.50', 'NaN', [{ price: 1, quantity: 2 }], [{ price: '1' }], [1, 2],
+  '2031-01-01T00:00:00Z', '2026-05-01T 9:00:00Z', ' 202-05-01T09:00:0xZ', '2026-05-01T09:00:00.12Z', '1999-12-31T23:59:59Z', '12.50', 'NaN', [{ price: 1, quantity: 2 }], [{ price: '1' }], [1, 2],
 ];
 const FIELDS = [
   'type', 'userId', 'anonymousId', 'previousId', 'event', 'name', 'messageId', 'timestamp', 'originalTimestamp', 'sentAt', 'receivedAt',

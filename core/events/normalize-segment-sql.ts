@@ -61,9 +61,7 @@ const asDouble = (value: string) => `CASE WHEN ${absent(value)} THEN NULL ELSE T
  * read those identically. Impossible dates (2026-02-30), which V8 rolls over
  * and DuckDB refuses, fall to the JS path.
  */
-const canonicalTimeMs = (text: string) => `CASE WHEN length(${text}) IN (20, 24) AND right(${text}, 1) = 'Z'
-    AND substr(${text}, 5, 1) = '-' AND substr(${text}, 8, 1) = '-' AND substr(${text}, 11, 1) = 'T'
-    AND substr(${text}, 14, 1) = ':' AND substr(${text}, 17, 1) = ':' AND (length(${text}) = 20 OR substr(${text}, 20, 1) = '.')
+const canonicalTimeMs = (text: string) => `CASE WHEN regexp_full_match(${text}, '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z')
     AND substr(${text}, 12, 2) < '24' AND substr(${text}, 15, 2) < '60' AND substr(${text}, 18, 2) < '60'
     THEN epoch_ms(TRY_CAST(${text} AS TIMESTAMP)) END`;
 
@@ -140,7 +138,7 @@ SELECT line_no, file_id, line, text,
     AND ${stringOrAbsent('device_id_json')}
     -- from_json reads an explicit "consent": null as SQL NULL, which the
     -- payload would then drop; JS keeps it: leave those lines to JS.
-    AND (c_consent IS NOT NULL OR NOT contains(j_context::VARCHAR, '"consent"')), FALSE) AS fast,
+    AND (c_consent IS NOT NULL OR j_context IS NULL OR NOT contains(j_context::VARCHAR, '"consent"')), FALSE) AS fast,
   s_messageId AS message_id,
   s_type AS type,
   CASE WHEN s_type = 'track' THEN s_event WHEN s_type IN ('page', 'screen') THEN s_name END AS event,

@@ -28,7 +28,17 @@ const ROWS: Row[] = [
   ['bob', -40 * DAY, 'Product Viewed', undefined, undefined, 'Books', { brand: 'Lego' }],
   ['bob', -40 * DAY + MIN, 'Product Viewed', undefined, undefined, 'Books'],
   ['bob', -40 * DAY + 2 * MIN, 'Product Viewed', undefined, undefined, 'Garden'],
+  // the same price written as 20 and 20.0 (two ingest paths) is one value
+  ['bob', -2 * 3_600_000, 'Product Viewed', undefined, undefined, 'Garden', { price: 20 }],
+  ['bob', -3 * 3_600_000, 'Product Viewed', undefined, undefined, 'Garden', { price: 20.0, raw: '20.0' }],
 ];
+
+/** `raw` forces the JSON text of price, as DuckDB's re-serialization writes it. */
+function payloadText(properties: object | undefined): string {
+  const { raw, ...rest } = (properties ?? {}) as { raw?: string; price?: number };
+  const text = JSON.stringify({ properties: rest });
+  return raw === undefined ? text : text.replace(`"price":${rest.price}`, `"price":${raw}`);
+}
 
 async function featuresFor(config: Partial<FeaturesConfig> & { include: string[] }) {
   const instance = await DuckDBInstance.create(':memory:');
@@ -40,8 +50,8 @@ async function featuresFor(config: Partial<FeaturesConfig> & { include: string[]
   for (const [profile, offset, event, revenue, orderId, category, properties] of ROWS) {
     seq++;
     await connection.run(
-      `INSERT INTO events VALUES ($1, hash($2), 'test', $2, 'track', $3, $4, NULL, NULL, NULL, $5, epoch_ms(CAST($6 AS BIGINT)), NULL, $7, $8, $9, $10, 'f', $1)`,
-      [seq, `m${seq}`, event, profile, `u:${profile}`, AS_OF + offset, revenue ?? null, orderId ?? null, category ?? null, JSON.stringify({ properties: properties ?? {} })],
+      `INSERT INTO events VALUES ($1, md5_number_lower($2), 'test', $2, 'track', $3, $4, NULL, NULL, NULL, $5, epoch_ms(CAST($6 AS BIGINT)), NULL, $7, $8, $9, $10, 'f', $1)`,
+      [seq, `m${seq}`, event, profile, `u:${profile}`, AS_OF + offset, revenue ?? null, orderId ?? null, category ?? null, payloadText(properties)],
     );
   }
   const features: FeaturesConfig = { as_of: 'latest', custom: [], missing: {}, events: EVENTS, ...config };
@@ -64,7 +74,7 @@ describe('feature SQL on hand-checked histories', () => {
       recency_days: 9, frequency: 2, frequency_30d: 1, monetary: 100, monetary_30d: 60, avg_order_value: 50,
       tenure_days: 100, last_seen_days: 9, events: 6, engagement_depth: 2,
     });
-    expect(rows.bob).toMatchObject({ recency_days: null, frequency: 0, monetary: 0, avg_order_value: null, tenure_days: 40, events: 3, engagement_depth: 2 });
+    expect(rows.bob).toMatchObject({ recency_days: null, frequency: 0, monetary: 0, avg_order_value: null, tenure_days: 40, events: 5, engagement_depth: 2 });
   });
 
   it('splits sessions at the inactivity gap and derives session features', async () => {
@@ -76,7 +86,7 @@ describe('feature SQL on hand-checked histories', () => {
     // Two sessions with cart activity, one ended without an order.
     expect(rows.alice?.cart_abandonment_rate).toBeCloseTo(0.5, 10);
     expect(rows.alice?.purchase_velocity_hours).toBeCloseTo(10 / 60, 10);
-    expect(rows.bob).toMatchObject({ sessions: 1, cart_abandonment_rate: null, purchase_velocity_hours: null });
+    expect(rows.bob).toMatchObject({ sessions: 3, cart_abandonment_rate: null, purchase_velocity_hours: null });
   });
 
   it('computes custom count/sum/distinct features with filters, and fills missing values', async () => {
@@ -85,10 +95,12 @@ describe('feature SQL on hand-checked histories', () => {
       custom: [
         { name: 'lego_views', kind: 'count', event: 'Product Viewed', where: { brand: 'Lego' } },
         { name: 'lego_views_30d', kind: 'count', event: 'Product Viewed', where: { brand: 'Lego' }, window: '30d' },
+        { name: 'views_at_20_12h', kind: 'count', event: 'Product Viewed', where: { price: 20 }, window: '12h' },
+        { name: 'prices_seen', kind: 'distinct', event: 'Product Viewed', property: 'price' },
       ],
       missing: { purchase_velocity_hours: { constant: -1 } },
     });
     expect(rows.alice).toMatchObject({ lego_views: 1, lego_views_30d: 1 });
-    expect(rows.bob).toMatchObject({ lego_views: 1, lego_views_30d: 0, purchase_velocity_hours: -1 });
+    expect(rows.bob).toMatchObject({ lego_views: 1, lego_views_30d: 0, purchase_velocity_hours: -1, views_at_20_12h: 2, prices_seen: 1 });
   });
 });

@@ -1,5 +1,5 @@
 import type { CustomFeatureConfig, FeaturesConfig } from '../config/mapping-schema.js';
-import { durationDays } from '../config/durations.js';
+import { durationMs } from '../config/durations.js';
 import { resolveFeatureName, type FeatureReference } from './catalog.js';
 import { propertyPath, sqlIdentifier, sqlString } from './sql-quote.js';
 
@@ -43,7 +43,8 @@ export function compileFeatureSql(options: FeatureSqlOptions): FeaturePlan {
   const needVelocity = references.some((reference) => reference.base.name === 'purchase_velocity_hours');
   const needPayload = options.features.custom.some((custom) => custom.property !== undefined || custom.where !== undefined);
   const order = sqlString(events.order);
-  const windowFilter = (days: number | null, column = 'ts') => (days === null ? 'TRUE' : `${column} >= ${asOf} - INTERVAL ${days} DAY`);
+  // Windows as an absolute start instant: exact for sub-day custom windows (12h).
+  const windowFilter = (days: number | null, column = 'ts') => (days === null ? 'TRUE' : `${column} >= epoch_ms(${Math.round(options.asOf - days * DAY_MS)})`);
 
   const baseColumns: string[] = [
     'count(*) AS _events_all',
@@ -101,13 +102,13 @@ export function compileFeatureSql(options: FeatureSqlOptions): FeaturePlan {
     }
   }
   for (const custom of options.features.custom) {
-    baseColumns.push(`${customAggregate(custom, windowFilter(custom.window ? durationDays(custom.window) : null))} AS ${sqlIdentifier(`_${custom.name}`)}`);
+    baseColumns.push(`${customAggregate(custom, windowFilter(custom.window ? durationMs(custom.window) / DAY_MS : null))} AS ${sqlIdentifier(`_${custom.name}`)}`);
     select.push(`b.${sqlIdentifier(`_${custom.name}`)} AS ${sqlIdentifier(custom.name)}`);
   }
 
   const ctes: string[] = [
     `ev AS (
-      SELECT m.profile_id, e.ts, e.event, e.revenue, coalesce(e.order_id, e.message_id) AS order_key, e.category${needPayload ? ', e.payload' : ''}
+      SELECT m.profile_id, e.seq, e.ts, e.event, e.revenue, coalesce(e.order_id, e.message_id) AS order_key, e.category${needPayload ? ', e.payload' : ''}
       FROM events e JOIN identity_map m ON m.id_key = e.id_key
       WHERE e.ts < ${asOf})`,
     `base AS (SELECT profile_id, ${baseColumns.join(',\n      ')} FROM ev GROUP BY profile_id)`,
@@ -117,10 +118,10 @@ export function compileFeatureSql(options: FeatureSqlOptions): FeaturePlan {
     const cart = `event IN (${sqlString(events.add_to_cart)}, ${sqlString(events.checkout)})`;
     ctes.push(
       `gaps AS (
-        SELECT profile_id, ts, event,
-          CASE WHEN epoch_ms(ts) - epoch_ms(lag(ts) OVER (PARTITION BY profile_id ORDER BY ts)) <= ${Math.round(options.sessionGapMs)} THEN 0 ELSE 1 END AS starts_session
+        SELECT profile_id, seq, ts, event,
+          CASE WHEN epoch_ms(ts) - epoch_ms(lag(ts) OVER (PARTITION BY profile_id ORDER BY ts, seq)) <= ${Math.round(options.sessionGapMs)} THEN 0 ELSE 1 END AS starts_session
         FROM ev)`,
-      `numbered AS (SELECT *, sum(starts_session) OVER (PARTITION BY profile_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session_no FROM gaps)`,
+      `numbered AS (SELECT *, sum(starts_session) OVER (PARTITION BY profile_id ORDER BY ts, seq ROWS UNBOUNDED PRECEDING) AS session_no FROM gaps)`,
       `sessions AS (
         SELECT profile_id, session_no, min(ts) AS started, max(ts) AS ended,
           bool_or(${cart}) AS cart, bool_or(event = ${order}) AS purchased
@@ -172,18 +173,28 @@ function sessionFeature(reference: FeatureReference, inner: string, column: stri
   }
 }
 
+/**
+ * Property values are compared by meaning, not by JSON text: the bulk and the
+ * JS ingest paths may write 20 as `20` or `20.0`, and both must match
+ * `where: {price: 20}` and count once in a distinct.
+ */
 function customAggregate(custom: CustomFeatureConfig, inWindow: string): string {
   const conditions = [`event = ${sqlString(custom.event)}`, inWindow];
   for (const [key, value] of Object.entries(custom.where ?? {})) {
-    conditions.push(`json_extract_string(payload, ${propertyPath(key)}) = ${sqlString(String(value))}`);
+    conditions.push(typeof value === 'number'
+      ? `TRY_CAST(json_extract_string(payload, ${propertyPath(key)}) AS DOUBLE) = ${value}`
+      : `json_extract_string(payload, ${propertyPath(key)}) = ${sqlString(String(value))}`);
   }
   const filter = conditions.join(' AND ');
+  const path = propertyPath(custom.property ?? '');
   switch (custom.kind) {
     case 'count':
       return `CAST(count(*) FILTER (WHERE ${filter}) AS INTEGER)`;
     case 'sum':
-      return `coalesce(sum(TRY_CAST(json_extract_string(payload, ${propertyPath(custom.property ?? '')}) AS DOUBLE)) FILTER (WHERE ${filter}), 0)`;
+      return `coalesce(sum(TRY_CAST(json_extract_string(payload, ${path}) AS DOUBLE)) FILTER (WHERE ${filter}), 0)`;
     case 'distinct':
-      return `CAST(count(DISTINCT json_extract_string(payload, ${propertyPath(custom.property ?? '')})) FILTER (WHERE ${filter}) AS INTEGER)`;
+      return `CAST(count(DISTINCT CASE WHEN json_type(payload, ${path}) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+        THEN CAST(TRY_CAST(json_extract(payload, ${path}) AS DOUBLE) AS VARCHAR)
+        ELSE json_extract_string(payload, ${path}) END) FILTER (WHERE ${filter}) AS INTEGER)`;
   }
 }

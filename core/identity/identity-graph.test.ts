@@ -30,10 +30,28 @@ describe('identity graph', () => {
     const graph = createIdentityGraph('alias_only');
     graph.assign('u:old', 'u:old');
     graph.assign('a:x', 'u:old');
-    graph.link({ identifiers: ['u:new', 'u:old'], alias: true });
+    graph.alias('u:new', 'u:old', []);
     const result = graph.result(new Map([['u:old', 'u:old'], ['a:x', 'u:old']]));
     expect(result.profileOf.get('a:x')).toBe('u:new');
     expect(result.merges).toEqual([{ from: 'u:old', into: 'u:new' }]);
+  });
+
+  it('an alias call from a shared device does not fuse the device\'s other customer', () => {
+    const graph = createIdentityGraph('alias_only');
+    graph.link({ identifiers: ['u:1', 'a:kiosk'], alias: false });
+    graph.alias('u:2', 'a:old', ['a:kiosk']);
+    expect(graph.profileOf('u:1')).toBe('u:1');
+    expect(graph.profileOf('u:2')).toBe('u:2');
+    expect(graph.profileOf('a:old')).toBe('u:2');
+  });
+
+  it('a new anonymous id joining an anonymous profile does not rename it', () => {
+    const graph = createIdentityGraph('alias_only');
+    graph.assign('a:x', 'a:x');
+    graph.assign('d:1', 'a:x');
+    graph.link({ identifiers: ['a:y', 'd:1'], alias: false });
+    expect(graph.profileOf('a:y')).toBe('a:x');
+    expect(graph.result(new Map([['a:x', 'a:x'], ['d:1', 'a:x']])).merges).toEqual([]);
   });
 
   it('keeps earlier assignments stable when nothing new links them', () => {

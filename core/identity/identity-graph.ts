@@ -13,7 +13,7 @@ export type MergePolicy = 'alias_only' | 'always';
 export interface IdentityLink {
   /** Identifiers seen together on one event, e.g. ['u:42', 'a:abc', 'd:ios-1']. */
   identifiers: readonly string[];
-  /** True for an alias event: the only link allowed to join two userIds. */
+  /** Allowed to join two userIds (only seeded assignments use this). */
   alias: boolean;
 }
 
@@ -86,10 +86,12 @@ export function createIdentityGraph(policy: MergePolicy) {
       return;
     }
     // The survivor: a component with a userId beats an anonymous one; for an
-    // alias, the new userId (b) wins; otherwise the older component (b).
+    // alias, the new userId (b) wins; between two anonymous components the
+    // older one (smaller canonical index: seen first) keeps its profile id,
+    // so a new cookie never renames a profile already synced somewhere.
     let winner = rootB;
     let loser = rootA;
-    if (userB === -1 && userA !== -1) {
+    if ((userB === -1 && userA !== -1) || (userA === -1 && userB === -1 && canonical[rootA]! < canonical[rootB]!)) {
       winner = rootA;
       loser = rootB;
     }
@@ -113,6 +115,16 @@ export function createIdentityGraph(policy: MergePolicy) {
       if (first === undefined) return;
       const target = node(first);
       for (const identifier of rest) union(node(identifier), target, link.alias);
+    },
+    /**
+     * An alias event: its own identifiers link as an ordinary event; only the
+     * (userId, previousId) edge may join two userIds. Otherwise a shared
+     * tablet's device id on an alias call would fuse two customers.
+     */
+    alias(userId: string, previousId: string, others: readonly string[]): void {
+      const target = node(userId);
+      for (const identifier of others) union(node(identifier), target, false);
+      union(node(previousId), target, true);
     },
     profileOf(identifier: string): string | undefined {
       const id = index.get(identifier);

@@ -25,13 +25,18 @@ export async function stitchProfiles(duck: DuckDBConnection, state: StateDb, pol
     previous.set(row.identifier, row.profile_id);
     graph.assign(row.identifier, row.profile_id);
   }
-  const lastSeq = Number(getMeta(state, SEQ_KEY) ?? '0');
+  let lastSeq = Number(getMeta(state, SEQ_KEY) ?? '0');
+  // The event store was reset or truncated behind the graph's back: stitch
+  // everything again rather than leave new events unattributed.
+  const maxStored = await duck.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
+  if (Number(maxStored.getRows()[0]?.[0] ?? 0) < lastSeq) lastSeq = 0;
   // One row per distinct combination, in first-seen order: the graph's
-  // survivor rules depend on which identity came first.
+  // survivor rules depend on which identity came first. Aliases go last, so
+  // their previousId resolves against every userId this run knows.
   const reader = await duck.runAndReadAll(`
     SELECT user_id, anonymous_id, device_id, previous_id, type = 'alias' AS is_alias, max(seq) AS last
     FROM events WHERE seq > $1
-    GROUP BY ALL ORDER BY min(seq)`, [lastSeq]);
+    GROUP BY ALL ORDER BY is_alias, min(seq)`, [lastSeq]);
   let maxSeq = lastSeq;
   const rows = reader.getRows();
   for (const [userId, anonymousId, deviceId, previousId, isAlias, last] of rows) {
@@ -39,11 +44,13 @@ export async function stitchProfiles(duck: DuckDBConnection, state: StateDb, pol
     if (userId !== null) identifiers.push(`u:${String(userId)}`);
     if (anonymousId !== null) identifiers.push(`a:${String(anonymousId)}`);
     if (deviceId !== null) identifiers.push(`d:${String(deviceId)}`);
-    if (isAlias === true && previousId !== null) {
+    if (isAlias === true && previousId !== null && userId !== null) {
       const prior = String(previousId);
-      identifiers.push(previous.has(`u:${prior}`) || graph.profileOf(`u:${prior}`) !== undefined ? `u:${prior}` : `a:${prior}`);
+      const priorKey = previous.has(`u:${prior}`) || graph.profileOf(`u:${prior}`) !== undefined ? `u:${prior}` : `a:${prior}`;
+      graph.alias(`u:${String(userId)}`, priorKey, identifiers.slice(1));
+    } else {
+      graph.link({ identifiers, alias: false });
     }
-    graph.link({ identifiers, alias: isAlias === true });
     maxSeq = Math.max(maxSeq, Number(last));
   }
   const result = graph.result(previous);

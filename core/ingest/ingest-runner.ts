@@ -49,6 +49,7 @@ export interface IngestOptions {
 export async function runIngest(options: IngestOptions): Promise<SourceRunCounts[]> {
   const results: SourceRunCounts[] = [];
   for (const entry of options.sources) {
+    if (options.signal.aborted) break;
     results.push(await ingestSource(entry, options));
   }
   return results;
@@ -121,6 +122,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     // Only a checkpoint says which records are covered: what came after the
     // last one is discarded here and read again next run.
     counts.uncommitted = readSinceCommit;
+    await store.discardStaged();
     if (!options.signal.aborted) {
       throw new ConnectorError('permanent', 'ingest.no_final_checkpoint',
         `source "${entry.id}" (${entry.source.kind}) ended without a final checkpoint; nothing after its last checkpoint was stored`);

@@ -66,6 +66,10 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       store, sources: options.sources, runId, baseDir: options.baseDir, now: options.now, signal: options.signal,
       batchEvents: mapping.ingest.batch_events, maxFutureMs: durationMs(mapping.ingest.max_future), onProgress: options.onIngestProgress,
     }));
+    if (options.signal.aborted) {
+      // Committed batches stay; the rest is read again next run.
+      throw new Error(`run interrupted during ingest: ${sources.reduce((total, counts) => total + counts.accepted, 0)} records were committed and are kept; run again to continue`);
+    }
     const identity = await timed('identity', () => stitchProfiles(duck, state, mapping.identity.merge_user_ids, runId));
     const asOf = await resolveAsOf(duck, mapping.features.as_of, options.now());
     const features = await timed('features', async () => {
@@ -111,7 +115,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
     state.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?').run(new Date(options.now()).toISOString(), 'succeeded', JSON.stringify(summary), runId);
     return summary;
   } catch (error) {
-    state.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?').run(new Date(options.now()).toISOString(), 'failed', JSON.stringify({ error: (error as Error).message }), runId);
+    const status = options.signal.aborted ? 'aborted' : 'failed';
+    state.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?').run(new Date(options.now()).toISOString(), status, JSON.stringify({ error: (error as Error).message }), runId);
     throw error;
   } finally {
     store.close();

@@ -22,7 +22,9 @@ export interface SegmentSummary {
 export async function buildSegments(duck: DuckDBConnection, segmentations: readonly SegmentationConfig[]): Promise<SegmentSummary[]> {
   await duck.run('CREATE OR REPLACE TABLE segments (segment_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, segmentation VARCHAR NOT NULL, model VARCHAR NOT NULL)');
   await duck.run('CREATE OR REPLACE TABLE segment_members (segment_id VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
-  for (const segmentation of segmentations) {
+  // RFM first, whatever the mapping order: rules may read its scores.
+  const ordered = [...segmentations.filter((item) => item.model === 'rfm'), ...segmentations.filter((item) => item.model !== 'rfm')];
+  for (const segmentation of ordered) {
     if (segmentation.model === 'rfm') {
       await duck.run(rfmScoreSql({ id: segmentation.id, recency: segmentation.recency, frequency: segmentation.frequency, monetary: segmentation.monetary }));
       await duck.run('CREATE OR REPLACE TABLE features AS SELECT f.*, s.* EXCLUDE (profile_id) FROM features f LEFT JOIN rfm_scores s USING (profile_id) ORDER BY f.profile_id');

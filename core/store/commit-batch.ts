@@ -41,12 +41,14 @@ export async function commitStaged(connection: DuckDBConnection, request: Commit
   await connection.run('BEGIN TRANSACTION');
   try {
     // First occurrence within the batch wins (line order). Then anything
-    // already stored is a duplicate. The check against stored events scans
+    // already stored is a duplicate. mid_hash is md5-based: a definition that
+    // cannot change under a DuckDB upgrade (hash() may), or stored hashes
+    // would stop matching and re-read events would slip in twice. The check against stored events scans
     // only the 8-byte hash column; strings are compared only for the rare
     // hash hits, so a hash collision can never drop an event.
     await connection.run(`
       CREATE OR REPLACE TEMP TABLE stage_new AS
-      SELECT *, hash(message_id) AS mid_hash FROM stage_events
+      SELECT *, md5_number_lower(message_id) AS mid_hash FROM stage_events
       QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY line_no) = 1`);
     const hits = await connection.runAndReadAll('SELECT count(*) FROM stage_new WHERE mid_hash IN (SELECT mid_hash FROM events)');
     if (Number(hits.getRows()[0]?.[0] ?? 0) > 0) {

@@ -35,6 +35,8 @@ export interface EventStore {
    * resumes from this one. Either way every event is stored exactly once.
    */
   commit(sourceId: string, runId: string, cursor: JsonValue, read: number, normalize: NormalizeSettings): Promise<BatchOutcome>;
+  /** Drops everything staged since the last commit (records no checkpoint covers). */
+  discardStaged(): Promise<void>;
   close(): void;
 }
 
@@ -150,6 +152,16 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
       stagedRaw = 0;
       fileIds.clear();
       return outcome;
+    },
+    async discardStaged() {
+      events.flushSync();
+      rejects.flushSync();
+      raw.flushSync();
+      for (const table of ['stage_events', 'stage_rejects', 'stage_raw']) await connection.run(`DELETE FROM ${table}`);
+      lineNo = 0;
+      stagedRejects = 0;
+      stagedRaw = 0;
+      fileIds.clear();
     },
     close() {
       events.closeSync();

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../../../core/errors/index.js';
@@ -43,8 +43,14 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
         const before = progress[file];
         const plan = await planResume(before, { size: info.size, mtimeMs: info.mtimeMs, headOf: (length) => headHash(file, length) });
         if (plan.action === 'skip') continue;
-        const startLine = plan.afterLine;
-        const startOffset = startLine === 0 ? 0 : (before?.offset ?? 0);
+        let startLine = plan.afterLine;
+        let startOffset = startLine === 0 ? 0 : (before?.offset ?? 0);
+        // An "append" must continue exactly at a line boundary; if the byte
+        // before the stored offset is not a newline the file was rewritten.
+        if (startOffset > 0 && !file.endsWith('.gz') && !(await endsLine(file, startOffset))) {
+          startLine = 0;
+          startOffset = 0;
+        }
         const current: FileProgress = {
           line: startLine, offset: startOffset, done: false, size: info.size, mtimeMs: info.mtimeMs,
           head: await headHash(file, Math.min(info.size, HEAD_BYTES)),
@@ -74,7 +80,16 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
           }
           yield batch;
         }
-        const tail = toMessages(splitter.end());
+        const last = splitter.end();
+        const tail = toMessages(last);
+        const unterminated = last[0];
+        if (unterminated !== undefined) {
+          // A last line without newline may be half-written by an exporter
+          // still appending: resume before it, so a grown file re-reads it
+          // whole (dedup makes the re-read harmless if it was complete).
+          current.offset = unterminated.endOffset - unterminated.bytes;
+          current.line = unterminated.line - 1;
+        }
         current.done = true;
         tail.push(checkpoint());
         yield tail;
@@ -104,6 +119,17 @@ function lineToMessage(line: SplitLine, file: string, options: SegmentFilesOptio
   }
   if (line.text.trim() === '') return null; // blank lines carry nothing
   return { type: 'segment-json', origin, text: line.text };
+}
+
+async function endsLine(file: string, offset: number): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const byte = Buffer.alloc(1);
+    const { bytesRead } = await handle.read(byte, 0, 1, offset - 1);
+    return bytesRead === 1 && byte[0] === 10;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A byte stream of the file's (uncompressed) content from `offset`. */

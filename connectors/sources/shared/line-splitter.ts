@@ -44,6 +44,12 @@ export function createLineSplitter(maxLineBytes: number, startLine = 0, startOff
     push(chunk: Buffer): SplitLine[] {
       const out: SplitLine[] = [];
       let start = 0;
+      // A UTF-8 byte-order mark at the very start is not part of line 1
+      // (but its bytes still count for offsets).
+      if (offset === 0 && pendingBytes === 0 && line === 0 && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+        start = 3;
+        offset = 3;
+      }
       let newline = chunk.indexOf(10, start);
       while (newline !== -1) {
         finishLine(chunk.subarray(start, newline), out);
