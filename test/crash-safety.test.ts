@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeWorld, type WriteWorldResult } from '../core/generate/index.js';
@@ -32,20 +33,14 @@ function runUntilKilled(mapping: string, stateDir: string, delayAfterFirstCommit
   });
 }
 
-describe('crash safety: SIGKILL during ingestion, then re-run', () => {
-  const directory = temporaryDirectory('crash');
-  const stateDir = join(directory, 'state');
-  let world: WriteWorldResult;
-  let mapping: string;
-
-  beforeAll(async () => {
-    world = await writeWorld(join(directory, 'events.jsonl'), { seed: 11, users: 1500, start: Date.UTC(2025, 0, 1), duplicateRate: 0.01 });
-    mapping = writeMapping(directory, `version: 1
+function mappingText(path: string, bulk: boolean): string {
+  return `version: 1
 sources:
   - id: web
     type: segment-files
-    path: events.jsonl
+    path: ${path}
     checkpoint_every: 5000
+    bulk_load: ${bulk}
 ingest:
   batch_events: 20000
 features:
@@ -55,14 +50,36 @@ segments:
     model: rules
     name: Buyers
     rule: frequency > 0
-`);
+`;
+}
+
+// Line by line: commits every ~20k lines inside one file. Bulk: one
+// transaction per file, so the world is split into several files.
+describe.each([
+  { mode: 'line-by-line', bulk: false, files: 1 },
+  { mode: 'bulk file loads', bulk: true, files: 8 },
+])('crash safety ($mode): SIGKILL during ingestion, then re-run', ({ bulk, files }) => {
+  const directory = temporaryDirectory('crash');
+  const stateDir = join(directory, 'state');
+  let world: WriteWorldResult;
+  let mapping: string;
+
+  beforeAll(async () => {
+    world = await writeWorld(join(directory, 'world.jsonl'), { seed: 11, users: 1500, start: Date.UTC(2025, 0, 1), duplicateRate: 0.01 });
+    const lines = readFileSync(world.path, 'utf8').trimEnd().split('\n');
+    mkdirSync(join(directory, 'export'));
+    const perFile = Math.ceil(lines.length / files);
+    for (let index = 0; index < files; index++) {
+      writeFileSync(join(directory, 'export', `part-${index}.jsonl`), `${lines.slice(index * perFile, (index + 1) * perFile).join('\n')}\n`);
+    }
+    mapping = writeMapping(directory, mappingText('export', bulk));
   });
 
   it(`loses and duplicates nothing across ${KILLS} kills`, async () => {
     const rng = createRng(2026);
     let kills = 0;
     for (let attempt = 0; attempt < KILLS; attempt++) {
-      const outcome = await runUntilKilled(mapping, stateDir, rng.int(1500));
+      const outcome = await runUntilKilled(mapping, stateDir, rng.int(bulk ? 400 : 1500));
       if (outcome.killed) kills++;
     }
     // The world is large enough that every run is killed mid-ingest.
@@ -75,12 +92,13 @@ segments:
     const distinct = world.events - world.duplicates;
     expect(summary.events.storedTotal).toBe(distinct);
     const [check] = await queryState(stateDir, `
-      SELECT count(*) AS n, count(DISTINCT message_id) AS ids,
+      SELECT count(*) AS n, count(DISTINCT message_id) AS ids, count(DISTINCT seq) AS seqs,
              (SELECT read_records FROM source_checkpoints) AS read_records,
              (SELECT accepted_records + duplicate_records + quarantined_records FROM source_checkpoints) AS accounted
       FROM events`);
     expect(Number(check?.n)).toBe(distinct);
     expect(Number(check?.ids)).toBe(distinct);
+    expect(Number(check?.seqs)).toBe(distinct);
     // Across all runs, every line was read once and accounted for once.
     expect(Number(check?.read_records)).toBe(world.events);
     expect(Number(check?.accounted)).toBe(world.events);

@@ -75,20 +75,41 @@ export interface SegmentSqlOptions {
 }
 
 export function normalizeSegmentSql(options: SegmentSqlOptions): string {
-  const maxFuture = Math.round(options.now + options.maxFutureMs);
-  const minTimestamp = Math.round(options.minTimestamp ?? Date.UTC(2000, 0, 1));
-  const times = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'] as const;
-  const timeOk = (field: (typeof times)[number]) => `(${absent(`j_${field}`)} OR t_${field} IS NOT NULL)`;
-  return `
-CREATE OR REPLACE TEMP TABLE raw_normalized AS
-WITH parsed AS (
+  return `CREATE OR REPLACE TEMP TABLE raw_normalized AS\n${normalizedSegmentQuery(options, RAW_TOP)}`;
+}
+
+/** Top-level fields of staged raw lines (`stage_raw`), each as JSON text. */
+const RAW_TOP = `parsed AS (
   SELECT line_no, file_id, line, text,
     CASE WHEN json_valid(text) AND left(ltrim(text), 1) = '{' THEN from_json(text, '${shape(TOP_FIELDS)}') END AS m
   FROM stage_raw),
 top AS (
   SELECT line_no, file_id, line, text, m IS NOT NULL AS is_object,
     ${TOP_FIELDS.map((field) => `m."${field}" AS "j_${field}"`).join(', ')}
-  FROM parsed),
+  FROM parsed)`;
+
+/**
+ * Top-level fields read straight from a JSONL file by DuckDB's parallel
+ * reader (one pass, no staging): the bulk path for clean files. Rows carry no
+ * text or line number; the caller verifies every row took the fast path and
+ * that the row count equals the file's record count, else it uses the
+ * line-by-line path, which can name lines.
+ */
+export function fileSegmentTop(path: string): string {
+  const columns = TOP_FIELDS.map((field) => `"${field}": 'JSON'`).join(', ');
+  return `top AS (
+  SELECT CAST(NULL AS BIGINT) AS line_no, 0 AS file_id, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS text, TRUE AS is_object,
+    ${TOP_FIELDS.map((field) => `"${field}" AS "j_${field}"`).join(', ')}
+  FROM read_json('${path.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}}))`;
+}
+
+/** The normalization query over a `top` relation of JSON-text fields. */
+export function normalizedSegmentQuery(options: SegmentSqlOptions, top: string): string {
+  const maxFuture = Math.round(options.now + options.maxFutureMs);
+  const minTimestamp = Math.round(options.minTimestamp ?? Date.UTC(2000, 0, 1));
+  const times = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'] as const;
+  const timeOk = (field: (typeof times)[number]) => `(${absent(`j_${field}`)} OR t_${field} IS NOT NULL)`;
+  return `WITH ${top},
 nested AS (
   SELECT *,
     CASE WHEN ${isObject('j_properties')} THEN from_json(j_properties, '${shape(PROPERTY_FIELDS)}') END AS p,

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../events/canonical-event.js';
 import { storedPayload } from './stored-payload.js';
 import type { EventStore } from '../store/event-store.js';
-import type { Source, SourceMessage } from './source.js';
+import type { Source, SourceContext, SourceMessage } from './source.js';
 import { ConnectorError } from '../errors/index.js';
 
 export interface IngestSourceEntry {
@@ -59,7 +59,30 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
   const { store } = options;
   const counts: SourceRunCounts = { sourceId: entry.id, read: 0, accepted: 0, quarantined: 0, duplicates: 0, events: 0, uncommitted: 0 };
   const previous = await store.progress(entry.id);
-  const context = { now: options.now, signal: options.signal, baseDir: options.baseDir };
+  // The newest checkpoint not yet committed, and whether records were
+  // staged after it (those it does not cover).
+  let pendingCursor: JsonValue | undefined;
+  let stagedSinceCheckpoint = false;
+  const context: SourceContext = {
+    now: options.now,
+    signal: options.signal,
+    baseDir: options.baseDir,
+    bulkLoadSegmentFile: async (request) => {
+      if (stagedSinceCheckpoint || options.signal.aborted) return false;
+      if (pendingCursor !== undefined) {
+        await commit(pendingCursor);
+        pendingCursor = undefined;
+      }
+      const outcome = await store.bulkLoadSegmentFile(entry.id, request.file, request.records, request.cursor, { now: options.now(), maxFutureMs: options.maxFutureMs });
+      if (!outcome) return false;
+      counts.read += request.records;
+      counts.accepted += outcome.accepted;
+      counts.duplicates += outcome.duplicates;
+      counts.events += outcome.events;
+      options.onProgress?.({ ...counts });
+      return true;
+    },
+  };
   await entry.source.check(entry.config, context);
   let readSinceCommit = 0;
 
@@ -73,11 +96,6 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     readSinceCommit = 0;
     options.onProgress?.({ ...counts });
   };
-
-  // The newest checkpoint not yet committed, and whether records were
-  // staged after it (those it does not cover).
-  let pendingCursor: JsonValue | undefined;
-  let stagedSinceCheckpoint = false;
 
   const handle = async (message: SourceMessage) => {
     switch (message.type) {

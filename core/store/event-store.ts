@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duc
 import type { CanonicalEvent, JsonValue, RecordOrigin } from '../events/canonical-event.js';
 import { commitStaged, type BatchOutcome, type NormalizeSettings } from './commit-batch.js';
 import { EVENT_STORE_MIGRATIONS, STAGE_COLUMNS } from './event-store-schema.js';
+import { bulkLoadSegmentFile } from './bulk-load.js';
 
 export type { BatchOutcome, NormalizeSettings } from './commit-batch.js';
 
@@ -35,6 +36,12 @@ export interface EventStore {
    * resumes from this one. Either way every event is stored exactly once.
    */
   commit(sourceId: string, runId: string, cursor: JsonValue, read: number, normalize: NormalizeSettings): Promise<BatchOutcome>;
+  /**
+   * Loads a whole clean JSONL file in one transaction with its cursor; null
+   * (nothing changed) when the file is not clean enough for the bulk path.
+   * Call only with nothing staged.
+   */
+  bulkLoadSegmentFile(sourceId: string, file: string, expectedRecords: number, cursor: JsonValue, normalize: NormalizeSettings): Promise<BatchOutcome | null>;
   /** Drops everything staged since the last commit (records no checkpoint covers). */
   discardStaged(): Promise<void>;
   close(): void;
@@ -151,6 +158,12 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
       stagedRejects = 0;
       stagedRaw = 0;
       fileIds.clear();
+      return outcome;
+    },
+    async bulkLoadSegmentFile(sourceId, file, expectedRecords, cursor, normalize) {
+      if (lineNo + stagedRejects > 0) throw new Error('bulk load with staged rows: commit them first');
+      const outcome = await bulkLoadSegmentFile(connection, { sourceId, file, expectedRecords, cursor, nextSeq, normalize });
+      if (outcome) nextSeq += outcome.inserted;
       return outcome;
     },
     async discardStaged() {

@@ -10,6 +10,10 @@ export const SegmentFilesSourceSchema = z
       .min(1)
       .describe('A .jsonl/.json/.ndjson file (optionally .gz), a directory searched recursively (Segment storage export layout), or a glob like exports/*.jsonl.gz. Relative to the mapping file.'),
     checkpoint_every: z.number().int().positive().optional().describe('Lines between checkpoints. @default 200000'),
+    bulk_load: z
+      .boolean()
+      .optional()
+      .describe('Let DuckDB read whole clean files in one transaction (several times faster); files with any bad line are read line by line. @default true'),
   })
   .describe('Segment-spec JSONL files.');
 
