@@ -91,16 +91,18 @@ top AS (
 /**
  * Top-level fields read straight from a JSONL file by DuckDB's parallel
  * reader (one pass, no staging): the bulk path for clean files. Rows carry no
- * text or line number; the caller verifies every row took the fast path and
+ * text; the caller verifies every row took the fast path and
  * that the row count equals the file's record count, else it uses the
  * line-by-line path, which can name lines.
  */
 export function fileSegmentTop(path: string): string {
   const columns = TOP_FIELDS.map((field) => `"${field}": 'JSON'`).join(', ');
+  // WITH ORDINALITY numbers the records as the reader meets them, in
+  // parallel: with no blank lines (the caller checks) it is the line number.
   return `top AS (
-  SELECT CAST(NULL AS BIGINT) AS line_no, 0 AS file_id, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS text, TRUE AS is_object,
+  SELECT CAST(ordinality AS BIGINT) AS line_no, 0 AS file_id, CAST(ordinality AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS text, TRUE AS is_object,
     ${TOP_FIELDS.map((field) => `"${field}" AS "j_${field}"`).join(', ')}
-  FROM read_json('${path.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}}))`;
+  FROM read_json('${path.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}}) WITH ORDINALITY)`;
 }
 
 /** The normalization query over a `top` relation of JSON-text fields. */

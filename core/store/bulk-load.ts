@@ -31,9 +31,9 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
     try {
       await connection.run(`
         INSERT INTO events
-        SELECT CAST($2 AS BIGINT) + row_number() OVER (), md5_number_lower(message_id), $1, message_id, type, event, user_id, anonymous_id,
+        SELECT CAST($2 AS BIGINT) + line_no, md5_number_lower(message_id), $1, message_id, type, event, user_id, anonymous_id,
                device_id, previous_id, ${ID_KEY_SQL}, epoch_ms(ts_ms), CASE WHEN received_ms IS NULL THEN NULL ELSE epoch_ms(received_ms) END,
-               revenue, order_id, category, payload, $3, NULL
+               revenue, order_id, category, payload, $3, line
         FROM (${normalized}) WHERE fast`, [request.sourceId, base, request.file]);
     } catch {
       // Not parseable as a whole (a malformed line, a non-object line): the
@@ -41,8 +41,10 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
       await connection.run('ROLLBACK');
       return null;
     }
-    const loaded = Number((await connection.runAndReadAll('SELECT count(*) FROM events WHERE seq > $1', [base])).getRows()[0]?.[0] ?? 0);
-    if (loaded !== request.expectedRecords) {
+    const [loadedValue, lastValue] = (await connection.runAndReadAll('SELECT count(*), max(seq) FROM events WHERE seq > $1', [base])).getRows()[0] ?? [0, 0];
+    const loaded = Number(loadedValue);
+    // Every line became a row, numbered 1..n: nothing skipped, nothing split.
+    if (loaded !== request.expectedRecords || Number(lastValue) !== base + loaded) {
       await connection.run('ROLLBACK');
       return null;
     }
@@ -52,6 +54,7 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
     await connection.run(`
       DELETE FROM events WHERE seq IN (
         SELECT e.seq FROM events e
+        -- seq follows the line: the first occurrence in the file is kept, as line by line.
         JOIN (SELECT message_id, min(seq) AS keep FROM events WHERE seq > $1 GROUP BY message_id HAVING count(*) > 1) d
           ON d.message_id = e.message_id AND e.seq > d.keep)`, [base]);
     const accepted = Number((await connection.runAndReadAll('SELECT count(*) FROM events WHERE seq > $1', [base])).getRows()[0]?.[0] ?? 0);

@@ -133,7 +133,8 @@ function lineToMessage(line: SplitLine, file: string, options: SegmentFilesOptio
 /**
  * Counts a file's records (non-blank lines) at memchr speed and says whether
  * the bulk path may try it: no line over the size limit, no byte-order mark,
- * a newline at the end (a half-written last line needs the careful path).
+ * no blank line, a newline at the end (a half-written last line needs the
+ * careful path).
  */
 async function scanLines(file: string, maxLineBytes: number): Promise<{ clean: boolean; records: number; lines: number; bytes: number }> {
   let records = 0;
@@ -160,7 +161,8 @@ async function scanLines(file: string, maxLineBytes: number): Promise<{ clean: b
     bytes += chunk.length;
     if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
   }
-  const clean = !bom && lineLength === 0 && lastByte === 10 && longest <= maxLineBytes && records > 0;
+  // Blank lines would shift the reader's record numbers off the line numbers.
+  const clean = !bom && lineLength === 0 && lastByte === 10 && longest <= maxLineBytes && records > 0 && records === lines;
   return { clean, records, lines, bytes };
 }
 
