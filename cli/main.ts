@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/config/config-issue.js';
-import { ConnectorError } from '../core/errors/index.js';
+import { ConnectorError, UserError } from '../core/errors/index.js';
 import { generateCommand } from './commands/generate.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
@@ -75,7 +75,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof ConnectorError) {
+    if (error instanceof ConfigError || error instanceof ConnectorError || error instanceof UserError) {
       process.stderr.write(`segflow: ${error.message}\n`);
     } else {
       process.stderr.write(`segflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,1 +1,2 @@
 export * from './connector-error.js';
+export * from './user-error.js';

@@ -12,6 +12,7 @@ import { buildSegments, type SegmentSummary } from '../segments/build-segments.j
 import { openEventStore } from '../store/event-store.js';
 import { openStateDb } from '../store/state-db.js';
 import { resolveAsOf } from './as-of.js';
+import { UserError } from '../errors/user-error.js';
 
 export type Stage = 'ingest' | 'identity' | 'features' | 'segments';
 
@@ -68,7 +69,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
     }));
     if (options.signal.aborted) {
       // Committed batches stay; the rest is read again next run.
-      throw new Error(`run interrupted during ingest: ${sources.reduce((total, counts) => total + counts.accepted, 0)} records were committed and are kept; run again to continue`);
+      throw new UserError(`run interrupted: ${sources.reduce((total, counts) => total + counts.accepted, 0).toLocaleString('en-US')} records ingested by this run are stored; run again to finish (nothing is read twice)`);
     }
     const identity = await timed('identity', () => stitchProfiles(duck, state, mapping.identity.merge_user_ids, runId));
     const asOf = await resolveAsOf(duck, mapping.features.as_of, options.now());

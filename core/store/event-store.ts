@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { UserError } from '../errors/user-error.js';
 import type { CanonicalEvent, JsonValue, RecordOrigin } from '../events/canonical-event.js';
 import { commitStaged, type BatchOutcome, type NormalizeSettings } from './commit-batch.js';
 import { EVENT_STORE_MIGRATIONS, STAGE_COLUMNS } from './event-store-schema.js';
@@ -48,11 +50,21 @@ export interface EventStore {
 }
 
 export async function openEventStore(path: string, options: { memoryLimit?: string; threads?: number } = {}): Promise<EventStore> {
-  const instance = await DuckDBInstance.create(path, {
-    memory_limit: options.memoryLimit ?? '1GB',
-    threads: String(options.threads ?? 2),
-    preserve_insertion_order: 'false',
-  });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, {
+      memory_limit: options.memoryLimit ?? '1GB',
+      threads: String(options.threads ?? 2),
+      preserve_insertion_order: 'false',
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    const holder = /PID (\d+)/.exec(message)?.[1];
+    if (message.includes('Could not set lock')) {
+      throw new UserError(`the state directory ${dirname(path)} is in use by another segflow process${holder ? ` (PID ${holder})` : ''}; wait for it to finish, or give this run its own --state DIR`);
+    }
+    throw error;
+  }
   const connection = await instance.connect();
   await migrate(connection);
   await connection.run(`CREATE TEMP TABLE stage_events (${STAGE_COLUMNS})`);
