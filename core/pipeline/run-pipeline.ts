@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mapping } from '../config/mapping-schema.js';
@@ -47,7 +48,8 @@ export interface RunSummary {
 export async function runPipeline(options: PipelineOptions): Promise<RunSummary> {
   const { mapping } = options;
   mkdirSync(options.stateDir, { recursive: true });
-  const runId = `${new Date(options.now()).toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  // Time for humans, random for uniqueness (an injected clock may stand still).
+  const runId = `${new Date(options.now()).toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
   const store = await openEventStore(join(options.stateDir, 'events.duckdb'));
   const state = openStateDb(join(options.stateDir, 'state.sqlite'));
   const timings = { ingest: 0, identity: 0, features: 0, segments: 0 } as Record<Stage, number>;
