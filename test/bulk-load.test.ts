@@ -22,7 +22,7 @@ segments:
     model: rfm
 `;
 
-const EVENT_COLUMNS = `message_id, type, event, user_id, anonymous_id, device_id, previous_id, id_key, epoch_ms(ts) AS ts,
+const EVENT_COLUMNS = `origin_line, message_id, type, event, user_id, anonymous_id, device_id, previous_id, id_key, epoch_ms(ts) AS ts,
   epoch_ms(received_at) AS received_at, revenue, order_id, category, payload`;
 
 async function runBoth(directory: string, content: string) {
