@@ -95,6 +95,14 @@ segments:
     expect(result.issues.map(formatIssue)).toEqual(['m.yaml:9:5 features.missing.rfm_m: "rfm_m" is an RFM score, computed after the missing-value policy runs; it cannot have one']);
   });
 
+  it('points at a multi-line rule (block scalar) itself, with the column inside the rule', () => {
+    const text = GOOD.replace('    rule: recency_days > 60 and frequency_90d >= 3', '    rule: >-\n      recency_days > 60\n      and frequncy_90d >= 3');
+    const result = parseMappingText('m.yaml', text, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map(formatIssue)).toEqual([expect.stringMatching(/^m\.yaml:14:11 segments\.1\.rule: unknown feature "frequncy_90d" at column 23/)]);
+  });
+
   it('rejects sections that are not supported yet, by name', () => {
     const result = parseMappingText('m.yaml', `${GOOD}sinks:\n  - type: hubspot\n`, schema);
     expect(result.ok).toBe(false);

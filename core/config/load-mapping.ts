@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { ConfigIssue } from './config-issue.js';
 import { findLiteralSecrets } from './secrets.js';
@@ -46,8 +46,11 @@ export function parseMappingText(file: string, text: string, schema: z.ZodType):
   const raw: unknown = document.toJS();
   const locate = (problem: LocatedProblem): ConfigIssue => {
     const { offset, pathText } = locateNode(document, problem.path, problem.atKey === true);
-    // Inside a string scalar, point at the character (skip the opening quote).
-    const inner = problem.offset !== undefined ? offset + problem.offset + quoteWidth(text, offset) : offset;
+    // Inside a one-line string scalar whose source text is its value, point
+    // at the character; in block scalars (|, >) or strings with escapes the
+    // value's offsets do not map onto the file, so point at the value (the
+    // message still says the column within the rule).
+    const inner = problem.offset !== undefined ? valueOffset(document, problem.path, text, offset, problem.offset) : offset;
     return at(inner, pathText, problem.message);
   };
 
@@ -106,7 +109,11 @@ function keyOffsetOf(document: Document, path: PathSegment[]): number | null {
   return null;
 }
 
-function quoteWidth(text: string, offset: number): number {
-  const character = text[offset];
-  return character === '"' || character === "'" ? 1 : 0;
+function valueOffset(document: Document, path: PathSegment[], text: string, start: number, offsetInValue: number): number {
+  const node = document.getIn(path, true);
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return start;
+  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  if (node.type !== 'PLAIN' && quote === 0) return start;
+  const source = text.slice(node.range[0] + quote, node.range[1] - quote);
+  return source === node.value ? start + quote + offsetInValue : start;
 }
