@@ -22,7 +22,8 @@ segments:
     model: rfm
 `;
 
-const EVENT_COLUMNS = `origin_line, message_id, type, event, user_id, anonymous_id, device_id, previous_id, id_key, epoch_ms(ts) AS ts,
+// origin_line is not compared: the bulk path does not number lines.
+const EVENT_COLUMNS = `message_id, type, event, user_id, anonymous_id, device_id, previous_id, id_key, epoch_ms(ts) AS ts,
   epoch_ms(received_at) AS received_at, revenue, order_id, category, payload`;
 
 async function runBoth(directory: string, content: string) {

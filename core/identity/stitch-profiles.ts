@@ -30,13 +30,15 @@ export async function stitchProfiles(duck: DuckDBConnection, state: StateDb, pol
   // everything again rather than leave new events unattributed.
   const maxStored = await duck.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
   if (Number(maxStored.getRows()[0]?.[0] ?? 0) < lastSeq) lastSeq = 0;
-  // One row per distinct combination, in first-seen order: the graph's
-  // survivor rules depend on which identity came first. Aliases go last, so
-  // their previousId resolves against every userId this run knows.
+  // One row per distinct combination, first seen (by event time) first: the
+  // graph's survivor rules depend on which identity came first. Event time,
+  // then the identifiers, make the order independent of how the events were
+  // loaded. Aliases go last, so their previousId resolves against every
+  // userId this run knows.
   const reader = await duck.runAndReadAll(`
     SELECT user_id, anonymous_id, device_id, previous_id, type = 'alias' AS is_alias, max(seq) AS last
     FROM events WHERE seq > $1
-    GROUP BY ALL ORDER BY is_alias, min(seq)`, [lastSeq]);
+    GROUP BY ALL ORDER BY is_alias, min(ts), user_id NULLS FIRST, anonymous_id NULLS FIRST, device_id NULLS FIRST, previous_id NULLS FIRST`, [lastSeq]);
   let maxSeq = lastSeq;
   const rows = reader.getRows();
   for (const [userId, anonymousId, deviceId, previousId, isAlias, last] of rows) {

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { JsonValue } from '../events/canonical-event.js';
 import { fileSegmentTop, normalizedSegmentQuery } from '../events/normalize-segment-sql.js';
 import type { BatchOutcome, NormalizeSettings } from './commit-batch.js';
-import { ID_KEY_SQL } from './event-store-schema.js';
+import { DEDUP_ORDER, ID_KEY_SQL } from './event-store-schema.js';
 
 export interface BulkLoadRequest {
   sourceId: string;
@@ -31,32 +31,41 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
     try {
       await connection.run(`
         INSERT INTO events
-        SELECT CAST($2 AS BIGINT) + line_no, md5_number_lower(message_id), $1, message_id, type, event, user_id, anonymous_id,
+        SELECT -1, md5_number_lower(message_id), $1, message_id, type, event, user_id, anonymous_id,
                device_id, previous_id, ${ID_KEY_SQL}, epoch_ms(ts_ms), CASE WHEN received_ms IS NULL THEN NULL ELSE epoch_ms(received_ms) END,
-               revenue, order_id, category, payload, $3, line
-        FROM (${normalized}) WHERE fast`, [request.sourceId, base, request.file]);
+               revenue, order_id, category, payload, $2, NULL
+        FROM (${normalized}) WHERE fast`, [request.sourceId, request.file]);
     } catch {
       // Not parseable as a whole (a malformed line, a non-object line): the
       // line-by-line path will say which.
       await connection.run('ROLLBACK');
       return null;
     }
-    const [loadedValue, lastValue] = (await connection.runAndReadAll('SELECT count(*), max(seq) FROM events WHERE seq > $1', [base])).getRows()[0] ?? [0, 0];
+    const [loadedValue, spanValue] = (await connection.runAndReadAll(
+      'SELECT count(*), max(rowid) - min(rowid) + 1 FROM events WHERE seq = -1')).getRows()[0] ?? [0, 0];
     const loaded = Number(loadedValue);
-    // Every line became a row, numbered 1..n: nothing skipped, nothing split.
-    if (loaded !== request.expectedRecords || Number(lastValue) !== base + loaded) {
+    // Every line became a row (one contiguous append), nothing skipped.
+    if (loaded !== request.expectedRecords || Number(spanValue) !== loaded) {
       await connection.run('ROLLBACK');
       return null;
     }
+    // seq numbers the new rows after the insert (rowids of one append are
+    // contiguous); numbering inside the parallel read would serialize it.
+    await connection.run(`
+      UPDATE events SET seq = CAST($1 AS BIGINT) + rowid - first.low + 1
+      FROM (SELECT min(rowid) AS low FROM events WHERE seq = -1) first WHERE seq = -1`, [base]);
     await connection.run(`
       DELETE FROM events WHERE seq > $1 AND EXISTS (
         SELECT 1 FROM events o WHERE o.seq <= $1 AND o.mid_hash = events.mid_hash AND o.message_id = events.message_id)`, [base]);
+    // Repeated messageIds within the file: keep the copy the staged path
+    // keeps (DEDUP_ORDER), so both paths store the same event.
     await connection.run(`
       DELETE FROM events WHERE seq IN (
-        SELECT e.seq FROM events e
-        -- seq follows the line: the first occurrence in the file is kept, as line by line.
-        JOIN (SELECT message_id, min(seq) AS keep FROM events WHERE seq > $1 GROUP BY message_id HAVING count(*) > 1) d
-          ON d.message_id = e.message_id AND e.seq > d.keep)`, [base]);
+        SELECT seq FROM (
+          SELECT seq, row_number() OVER (PARTITION BY message_id ORDER BY ${DEDUP_ORDER}) AS copy
+          FROM events WHERE seq > $1 AND message_id IN (
+            SELECT message_id FROM events WHERE seq > $1 GROUP BY message_id HAVING count(*) > 1))
+        WHERE copy > 1)`, [base]);
     const accepted = Number((await connection.runAndReadAll('SELECT count(*) FROM events WHERE seq > $1', [base])).getRows()[0]?.[0] ?? 0);
     await connection.run(`
       INSERT INTO source_checkpoints VALUES ($1, $2, $3, $4, 0, $5, now())

@@ -59,3 +59,10 @@ export const STAGE_COLUMNS = `
   user_id VARCHAR, anonymous_id VARCHAR, device_id VARCHAR, previous_id VARCHAR,
   ts_ms BIGINT, received_ms BIGINT, revenue DOUBLE, order_id VARCHAR, category VARCHAR,
   payload VARCHAR, origin_file VARCHAR, origin_line BIGINT, records INTEGER`;
+
+/**
+ * Which copy of a repeated messageId is kept: decided by content, not by
+ * arrival order, so the staged and the bulk path keep the same one (retries
+ * differ only in sentAt/receivedAt). Columns exist in events and stage rows.
+ */
+export const DEDUP_ORDER = 'ts, received_at NULLS LAST, payload, seq';
