@@ -5,6 +5,8 @@
  */
 export const EVENT_STORE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS events (
+     -- Ingestion order: increases with every commit; the rows of one bulk
+     -- file load share one value. A watermark, not an event id.
      seq BIGINT NOT NULL,
      mid_hash UBIGINT NOT NULL,
      source_id VARCHAR NOT NULL,

@@ -175,7 +175,7 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
     async bulkLoadSegmentFile(sourceId, file, expectedRecords, cursor, normalize) {
       if (lineNo + stagedRejects > 0) throw new Error('bulk load with staged rows: commit them first');
       const outcome = await bulkLoadSegmentFile(connection, { sourceId, file, expectedRecords, cursor, nextSeq, normalize });
-      if (outcome) nextSeq += outcome.inserted;
+      if (outcome) nextSeq += outcome.seqsUsed;
       return outcome;
     },
     async discardStaged() {
