@@ -47,19 +47,12 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
       await connection.run('ROLLBACK');
       return null;
     }
-    await connection.run(`
-      DELETE FROM events WHERE seq > $1 AND EXISTS (
-        SELECT 1 FROM events o WHERE o.seq <= $1 AND o.mid_hash = events.mid_hash AND o.message_id = events.message_id)`, [base]);
-    // Repeated messageIds within the file: keep the copy the staged path
-    // keeps (DEDUP_ORDER), so both paths store the same event.
-    await connection.run(`
-      DELETE FROM events WHERE rowid IN (
-        SELECT row FROM (
-          SELECT rowid AS row, row_number() OVER (PARTITION BY message_id ORDER BY ${DEDUP_ORDER}, rowid) AS copy
-          FROM events WHERE seq > $1 AND message_id IN (
-            SELECT message_id FROM events WHERE seq > $1 GROUP BY message_id HAVING count(*) > 1))
-        WHERE copy > 1)`, [base]);
-    const accepted = Number((await connection.runAndReadAll('SELECT count(*) FROM events WHERE seq > $1', [base])).getRows()[0]?.[0] ?? 0);
+    // Counted now, removed after COMMIT (see pending_dedup): copies of events
+    // already stored, and repeats within the file.
+    const accepted = Number((await connection.runAndReadAll(`
+      SELECT count(DISTINCT message_id) FROM events n WHERE n.seq > $1 AND NOT EXISTS (
+        SELECT 1 FROM events o WHERE o.seq <= $1 AND o.mid_hash = n.mid_hash AND o.message_id = n.message_id)`, [base])).getRows()[0]?.[0] ?? 0);
+    await connection.run('INSERT INTO pending_dedup VALUES ($1)', [base + 1]);
     await connection.run(`
       INSERT INTO source_checkpoints VALUES ($1, $2, $3, $4, 0, $5, now())
       ON CONFLICT (source_id) DO UPDATE SET cursor = excluded.cursor,
@@ -69,6 +62,7 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
         updated_at = excluded.updated_at`,
       [request.sourceId, JSON.stringify(request.cursor), request.expectedRecords, accepted, request.expectedRecords - accepted]);
     await connection.run('COMMIT');
+    await removeDuplicatesOfLoad(connection, base + 1);
     // The whole file shares one seq (its load): numbering rows would cost an
     // UPDATE of every row (2.7 s per million at commit) or a serial read.
     return { accepted, events: accepted, duplicates: request.expectedRecords - accepted, quarantined: 0, seqsUsed: 1 };
@@ -76,4 +70,36 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
     await connection.run('ROLLBACK');
     throw error;
   }
+}
+
+/**
+ * The second half of a bulk load: drop the load's copies of events stored
+ * before it and its repeats of one messageId (keeping the copy DEDUP_ORDER
+ * picks), then clear the marker. Idempotent; run again after a crash.
+ */
+export async function removeDuplicatesOfLoad(connection: DuckDBConnection, seq: number): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(`
+      DELETE FROM events WHERE seq = $1 AND EXISTS (
+        SELECT 1 FROM events o WHERE o.seq < $1 AND o.mid_hash = events.mid_hash AND o.message_id = events.message_id)`, [seq]);
+    await connection.run(`
+      DELETE FROM events WHERE rowid IN (
+        SELECT row FROM (
+          SELECT rowid AS row, row_number() OVER (PARTITION BY message_id ORDER BY ${DEDUP_ORDER}, rowid) AS copy
+          FROM events WHERE seq = $1 AND message_id IN (
+            SELECT message_id FROM events WHERE seq = $1 GROUP BY message_id HAVING count(*) > 1))
+        WHERE copy > 1)`, [seq]);
+    await connection.run('DELETE FROM pending_dedup WHERE seq = $1', [seq]);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+/** Finishes the duplicate removal of bulk loads a crash interrupted. */
+export async function finishPendingDedups(connection: DuckDBConnection): Promise<void> {
+  const pending = await connection.runAndReadAll('SELECT seq FROM pending_dedup ORDER BY seq');
+  for (const [seq] of pending.getRows()) await removeDuplicatesOfLoad(connection, Number(seq));
 }

@@ -4,7 +4,7 @@ import { UserError } from '../errors/user-error.js';
 import type { CanonicalEvent, JsonValue, RecordOrigin } from '../events/canonical-event.js';
 import { commitStaged, type BatchOutcome, type NormalizeSettings } from './commit-batch.js';
 import { EVENT_STORE_MIGRATIONS, STAGE_COLUMNS } from './event-store-schema.js';
-import { bulkLoadSegmentFile } from './bulk-load.js';
+import { bulkLoadSegmentFile, finishPendingDedups } from './bulk-load.js';
 
 export type { BatchOutcome, NormalizeSettings } from './commit-batch.js';
 
@@ -67,6 +67,7 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
   }
   const connection = await instance.connect();
   await migrate(connection);
+  await finishPendingDedups(connection);
   await connection.run(`CREATE TEMP TABLE stage_events (${STAGE_COLUMNS})`);
   await connection.run('CREATE TEMP TABLE stage_rejects (file VARCHAR, line BIGINT, reason VARCHAR, sample VARCHAR)');
   await connection.run('CREATE TEMP TABLE stage_raw (line_no BIGINT, file_id INTEGER, line BIGINT, text VARCHAR)');
