@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeWorld } from '../core/generate/index.js';
@@ -64,6 +64,22 @@ describe('bulk file loads equal line-by-line loads', () => {
         } else expect(value, `${String(row.profile_id)}.${key}`).toEqual(other[key]);
       }
     });
+  });
+
+  it('after a bulk load, appended lines resume with the right line numbers', async () => {
+    const directory = temporaryDirectory('bulk-append');
+    const rows = content.trimEnd().split('\n').slice(0, 500);
+    rows.splice(10, 0, ''); // a blank line: not a record on either path
+    writeFileSync(join(directory, 'events.jsonl'), `${rows.join('\n')}\n`);
+    const file = writeMapping(directory, mapping(true));
+    const first = await runMapping(file, join(directory, 'state'));
+    expect(first.events.read).toBe(500);
+    const extra = content.trimEnd().split('\n').slice(500, 503);
+    appendFileSync(join(directory, 'events.jsonl'), `${extra[0]}\n{"broken":\n${extra[1]}\n`);
+    const second = await runMapping(file, join(directory, 'state'));
+    expect(second.events).toMatchObject({ read: 3, quarantined: 1 });
+    const quarantined = JSON.parse(readFileSync(second.quarantineFile as string, 'utf8').trim()) as { line: number };
+    expect(quarantined.line).toBe(503); // 501 lines before the append (one blank), then line 502, then the broken one
   });
 
   it('falls back to line by line for a file with a bad line, and names it', async () => {

@@ -95,11 +95,11 @@ top AS (
 /**
  * Top-level fields read straight from a JSONL file by DuckDB's parallel
  * reader (one pass, no staging): the bulk path for clean files. Rows carry no
- * text and no line number; the caller verifies every row took the fast path and
- * that the row count equals the file's record count, else it uses the
- * line-by-line path, which can name lines.
+ * text and no line number; a record over `maxRecordBytes` fails the read. The
+ * caller makes the load fail unless every row takes the fast path, and then
+ * uses the line-by-line path, which can name lines.
  */
-export function fileSegmentTop(path: string): string {
+export function fileSegmentTop(path: string, maxRecordBytes: number): string {
   const columns = TOP_FIELDS.map((field) => `"${field}": 'JSON'`).join(', ');
   // No line numbers: numbering rows in the reader (WITH ORDINALITY)
   // serializes it, which doubled the load time. Nothing downstream depends on
@@ -107,7 +107,8 @@ export function fileSegmentTop(path: string): string {
   return `top AS (
   SELECT CAST(NULL AS BIGINT) AS line_no, 0 AS file_id, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS text, TRUE AS is_object,
     ${TOP_FIELDS.map((field) => `"${field}" AS "j_${field}"`).join(', ')}
-  FROM read_json('${path.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}}))`;
+  FROM read_json('${path.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${columns}},
+    maximum_object_size = ${Math.max(1, Math.round(maxRecordBytes))}))`;
 }
 
 /** The normalization query over a `top` relation of JSON-text fields. */

@@ -73,9 +73,9 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
         await commit(pendingCursor);
         pendingCursor = undefined;
       }
-      const outcome = await store.bulkLoadSegmentFile(entry.id, request.file, request.records, request.cursor, { now: options.now(), maxFutureMs: options.maxFutureMs });
+      const outcome = await store.bulkLoadSegmentFile(entry.id, request.file, request.maxRecordBytes, request.cursor, { now: options.now(), maxFutureMs: options.maxFutureMs });
       if (!outcome) return false;
-      counts.read += request.records;
+      counts.read += outcome.read;
       counts.accepted += outcome.accepted;
       counts.duplicates += outcome.duplicates;
       counts.events += outcome.events;

@@ -39,12 +39,12 @@ export interface SourceContext {
   /** Directory of the mapping file: relative paths resolve against it. */
   baseDir: string;
   /**
-   * Optional bulk path for a whole Segment JSONL file the source has counted:
-   * the engine loads it in one transaction together with `cursor` (which must
-   * mark the file done) and returns true, or returns false having changed
-   * nothing, and the source then yields the file line by line as usual.
+   * Optional bulk path for a whole Segment JSONL file: the engine loads it in
+   * one transaction together with `cursor` (which must mark the file done)
+   * and returns true, or returns false having changed nothing, and the source
+   * then yields the file line by line as usual.
    */
-  bulkLoadSegmentFile?: (request: { file: string; records: number; cursor: JsonValue }) => Promise<boolean>;
+  bulkLoadSegmentFile?: (request: { file: string; maxRecordBytes: number; cursor: JsonValue }) => Promise<boolean>;
 }
 
 export interface Source<Config> {

@@ -18,8 +18,8 @@ describe('bulk file load', () => {
     writeFileSync(second, `${[line('2'), line('3')].join('\n')}\n`);
     const store = await openEventStore(join(directory, 'events.duckdb'));
     const settings = { now: NOW, maxFutureMs: 86_400_000 };
-    expect(await store.bulkLoadSegmentFile('web', first, 3, { files: 'a' }, settings)).toMatchObject({ accepted: 2, duplicates: 1 });
-    expect(await store.bulkLoadSegmentFile('web', second, 2, { files: 'b' }, settings)).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(await store.bulkLoadSegmentFile('web', first, 32768, { files: 'a' }, settings)).toMatchObject({ accepted: 2, duplicates: 1 });
+    expect(await store.bulkLoadSegmentFile('web', second, 32768, { files: 'b' }, settings)).toMatchObject({ accepted: 1, duplicates: 1 });
     const rows = (await store.connection.runAndReadAll('SELECT message_id, epoch_ms(ts) FROM events ORDER BY message_id')).getRows();
     // Of the two copies of "2" in a.jsonl, the earlier event is kept (DEDUP_ORDER), as the staged path keeps it.
     expect(rows.map(([id, ts]) => [id, Number(ts)])).toEqual([['1', Date.parse('2026-05-01T10:00:00Z')], ['2', Date.parse('2026-05-01T09:00:00Z')], ['3', Date.parse('2026-05-01T10:00:00Z')]]);

@@ -7,8 +7,8 @@ import { DEDUP_ORDER, ID_KEY_SQL } from './event-store-schema.js';
 export interface BulkLoadRequest {
   sourceId: string;
   file: string;
-  /** Non-blank lines the source counted: every one must become a row. */
-  expectedRecords: number;
+  /** A larger record fails the load (ingest.max_event_bytes). */
+  maxRecordBytes: number;
   cursor: JsonValue;
   nextSeq: number;
   normalize: NormalizeSettings;
@@ -23,30 +23,29 @@ export interface BulkLoadRequest {
  * each bad line in the quarantine. Duplicates are removed after the insert
  * (against stored events, then within the file), on the narrow columns.
  */
-export async function bulkLoadSegmentFile(connection: DuckDBConnection, request: BulkLoadRequest): Promise<(BatchOutcome & { seqsUsed: number }) | null> {
+export async function bulkLoadSegmentFile(connection: DuckDBConnection, request: BulkLoadRequest): Promise<(BatchOutcome & { read: number; seqsUsed: number }) | null> {
   const base = request.nextSeq;
-  const normalized = normalizedSegmentQuery(request.normalize, fileSegmentTop(request.file));
+  const normalized = normalizedSegmentQuery(request.normalize, fileSegmentTop(request.file, request.maxRecordBytes));
   await connection.run('BEGIN TRANSACTION');
   try {
     try {
       await connection.run(`
         INSERT INTO events
-        SELECT CAST($3 AS BIGINT), md5_number_lower(message_id), $1, message_id, type, event, user_id, anonymous_id,
+        SELECT CAST($3 AS BIGINT), md5_number_lower(message_id), $1,
+               -- A line the fast path declines aborts the whole load.
+               CASE WHEN fast THEN message_id ELSE error('segflow: line not eligible for the bulk path') END, type, event, user_id, anonymous_id,
                device_id, previous_id, ${ID_KEY_SQL}, epoch_ms(ts_ms), CASE WHEN received_ms IS NULL THEN NULL ELSE epoch_ms(received_ms) END,
                revenue, order_id, category, payload, $2, NULL
-        FROM (${normalized}) WHERE fast`, [request.sourceId, request.file, base + 1]);
+        FROM (${normalized})`, [request.sourceId, request.file, base + 1]);
     } catch {
       // Not parseable as a whole (a malformed line, a non-object line): the
       // line-by-line path will say which.
       await connection.run('ROLLBACK');
       return null;
     }
-    const loaded = Number((await connection.runAndReadAll('SELECT count(*) FROM events WHERE seq > $1', [base])).getRows()[0]?.[0] ?? 0);
-    // Every line became a row: nothing skipped.
-    if (loaded !== request.expectedRecords) {
-      await connection.run('ROLLBACK');
-      return null;
-    }
+    // Every record became a row (the reader fails on a malformed line, the
+    // insert on any line the fast path declines).
+    const records = Number((await connection.runAndReadAll('SELECT count(*) FROM events WHERE seq > $1', [base])).getRows()[0]?.[0] ?? 0);
     // Counted now, removed after COMMIT (see pending_dedup): copies of events
     // already stored, and repeats within the file.
     const accepted = Number((await connection.runAndReadAll(`
@@ -60,12 +59,12 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
         accepted_records = source_checkpoints.accepted_records + excluded.accepted_records,
         duplicate_records = source_checkpoints.duplicate_records + excluded.duplicate_records,
         updated_at = excluded.updated_at`,
-      [request.sourceId, JSON.stringify(request.cursor), request.expectedRecords, accepted, request.expectedRecords - accepted]);
+      [request.sourceId, JSON.stringify(request.cursor), records, accepted, records - accepted]);
     await connection.run('COMMIT');
     await removeDuplicatesOfLoad(connection, base + 1);
     // The whole file shares one seq (its load): numbering rows would cost an
     // UPDATE of every row (2.7 s per million at commit) or a serial read.
-    return { accepted, events: accepted, duplicates: request.expectedRecords - accepted, quarantined: 0, seqsUsed: 1 };
+    return { read: records, accepted, events: accepted, duplicates: records - accepted, quarantined: 0, seqsUsed: 1 };
   } catch (error) {
     await connection.run('ROLLBACK');
     throw error;

@@ -43,7 +43,7 @@ export interface EventStore {
    * (nothing changed) when the file is not clean enough for the bulk path.
    * Call only with nothing staged.
    */
-  bulkLoadSegmentFile(sourceId: string, file: string, expectedRecords: number, cursor: JsonValue, normalize: NormalizeSettings): Promise<BatchOutcome | null>;
+  bulkLoadSegmentFile(sourceId: string, file: string, maxRecordBytes: number, cursor: JsonValue, normalize: NormalizeSettings): Promise<(BatchOutcome & { read: number }) | null>;
   /** Drops everything staged since the last commit (records no checkpoint covers). */
   discardStaged(): Promise<void>;
   close(): void;
@@ -173,9 +173,9 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
       fileIds.clear();
       return outcome;
     },
-    async bulkLoadSegmentFile(sourceId, file, expectedRecords, cursor, normalize) {
+    async bulkLoadSegmentFile(sourceId, file, maxRecordBytes, cursor, normalize) {
       if (lineNo + stagedRejects > 0) throw new Error('bulk load with staged rows: commit them first');
-      const outcome = await bulkLoadSegmentFile(connection, { sourceId, file, expectedRecords, cursor, nextSeq, normalize });
+      const outcome = await bulkLoadSegmentFile(connection, { sourceId, file, maxRecordBytes, cursor, nextSeq, normalize });
       if (outcome) nextSeq += outcome.seqsUsed;
       return outcome;
     },

@@ -45,6 +45,7 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
         if (plan.action === 'skip') continue;
         let startLine = plan.afterLine;
         let startOffset = startLine === 0 ? 0 : (before?.offset ?? 0);
+        if (startLine < 0) startLine = await countLines(file, startOffset);
         // An "append" must continue exactly at a line boundary; if the byte
         // before the stored offset is not a newline the file was rewritten.
         if (startOffset > 0 && !file.endsWith('.gz') && !(await endsLine(file, startOffset))) {
@@ -56,14 +57,13 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
           head: await headHash(file, Math.min(info.size, HEAD_BYTES)),
         };
         progress[file] = current;
-        if (startOffset === 0 && config.bulk_load !== false && context.bulkLoadSegmentFile) {
-          const scan = await scanLines(file, options.maxEventBytes);
-          if (scan.clean) {
-            progress[file] = { ...current, line: scan.lines, offset: scan.bytes, done: true };
-            const loaded = await context.bulkLoadSegmentFile({ file, records: scan.records, cursor: { files: structuredClone(progress) } });
-            if (loaded) continue;
-            progress[file] = current;
-          }
+        if (startOffset === 0 && config.bulk_load !== false && context.bulkLoadSegmentFile && (await bulkEligible(file, info.size))) {
+          // Lines are not counted here (that pass cost as much as the load);
+          // a later append resumes at the byte offset and counts then.
+          progress[file] = { ...current, line: -1, offset: info.size, done: true };
+          const loaded = await context.bulkLoadSegmentFile({ file, maxRecordBytes: options.maxEventBytes, cursor: { files: structuredClone(progress) } });
+          if (loaded) continue;
+          progress[file] = current;
         }
         const splitter = createLineSplitter(options.maxEventBytes, startLine, startOffset);
         let sinceCheckpoint = 0;
@@ -131,39 +131,38 @@ function lineToMessage(line: SplitLine, file: string, options: SegmentFilesOptio
 }
 
 /**
- * Counts a file's records (non-blank lines) at memchr speed and says whether
- * the bulk path may try it: no line over the size limit, no byte-order mark,
- * no blank line, a newline at the end (a half-written last line needs the
- * careful path).
+ * Whether a whole file may try the bulk path: plain JSONL (DuckDB reads gzip
+ * too, but the resume rules for .gz need line offsets), no byte-order mark,
+ * and a newline at the end (a half-written last line needs the careful path,
+ * which re-reads it later).
  */
-async function scanLines(file: string, maxLineBytes: number): Promise<{ clean: boolean; records: number; lines: number; bytes: number }> {
-  let records = 0;
-  let lines = 0;
-  let bytes = 0;
-  let lineLength = 0;
-  let longest = 0;
-  let bom = false;
-  let lastByte = -1;
-  for await (const chunk of openAt(file, 0)) {
-    if (bytes === 0 && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) bom = true;
-    let start = 0;
-    let newline = chunk.indexOf(10, start);
-    while (newline !== -1) {
-      const length = lineLength + newline - start;
-      lines++;
-      if (length > 0 && !(length === 1 && chunk[newline - 1] === 13)) records++;
-      if (length > longest) longest = length;
-      lineLength = 0;
-      start = newline + 1;
-      newline = chunk.indexOf(10, start);
-    }
-    lineLength += chunk.length - start;
-    bytes += chunk.length;
-    if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
+async function bulkEligible(file: string, size: number): Promise<boolean> {
+  if (file.endsWith('.gz') || size === 0) return false;
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(3);
+    await handle.read(head, 0, 3, 0);
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] === 10;
+  } finally {
+    await handle.close();
   }
-  // Blank lines would shift the reader's record numbers off the line numbers.
-  const clean = !bom && lineLength === 0 && lastByte === 10 && longest <= maxLineBytes && records > 0 && records === lines;
-  return { clean, records, lines, bytes };
+}
+
+/** Newlines before `offset`: the line number to resume at after a bulk load. */
+async function countLines(file: string, offset: number): Promise<number> {
+  let lines = 0;
+  for await (const chunk of createReadStream(file, { start: 0, end: offset - 1, highWaterMark: 1 << 20 })) {
+    const buffer = chunk as Buffer;
+    let index = buffer.indexOf(10);
+    while (index !== -1) {
+      lines++;
+      index = buffer.indexOf(10, index + 1);
+    }
+  }
+  return lines;
 }
 
 async function endsLine(file: string, offset: number): Promise<boolean> {

@@ -5,7 +5,10 @@ import type { JsonValue } from '../../../core/events/canonical-event.js';
 
 /** Progress in one file. JSON: it travels inside the opaque source cursor. */
 export type FileProgress = {
-  /** Last physical line whose messages were all yielded before the checkpoint (header = 1). */
+  /**
+   * Last physical line whose messages were all yielded before the checkpoint
+   * (header = 1); -1 when not counted (a bulk load): count up to `offset`.
+   */
   line: number;
   /** The whole file was read. */
   done: boolean;
@@ -35,7 +38,7 @@ export type ResumePlan =
 export const HEAD_BYTES = 64 * 1024;
 
 const FileProgressSchema = z.object({
-  line: z.number().int().nonnegative(),
+  line: z.number().int().min(-1),
   done: z.boolean(),
   size: z.number().nonnegative(),
   mtimeMs: z.number(),
