@@ -1,3 +1,5 @@
+import { EVENT_STORE_SETTINGS } from '../../core/store/event-store.js';
+
 /**
  * What both sides of the benchmark share, so a change to one cannot silently
  * make the comparison unfair.
@@ -8,11 +10,7 @@
  * `openEventStore` defaults, which `runPipeline` uses). The baseline runs with
  * the same ones: the same engine, the same budget.
  */
-export const DUCKDB_SETTINGS = {
-  memory_limit: '1GB',
-  threads: '2',
-  preserve_insertion_order: 'false',
-} as const;
+export const DUCKDB_SETTINGS = EVENT_STORE_SETTINGS;
 
 /**
  * The built-in features of mappings/examples/retail.yaml (its custom features

@@ -5,6 +5,7 @@
  * Prints, per size, both sides' wall time, throughput, peak RSS and stage
  * timings, and the throughput ratio (target ≥ 0.5) with the RSS target (2 GiB).
  */
+import { DUCKDB_SETTINGS } from './bench-settings.js';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -42,7 +43,7 @@ async function main(options: BenchOptions): Promise<void> {
   mkdirSync(DATA_DIR, { recursive: true });
   const results: SizeResult[] = [];
   const log = (text: string) => (options.json ? process.stderr : process.stdout).write(text);
-  log(`segflow vs hand-written DuckDB SQL: ingest → identity → features (DuckDB threads=2, memory_limit=1GB on both sides; peak RSS from GNU time %M)\n`);
+  log(`segflow vs hand-written DuckDB SQL: ingest → identity → features (DuckDB threads=${DUCKDB_SETTINGS.threads}, memory_limit=${DUCKDB_SETTINGS.memory_limit} on both sides; peak RSS from GNU time %M)\n`);
   for (const size of options.sizes) {
     const skip = diskShortfall(size);
     if (skip) {
