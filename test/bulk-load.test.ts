@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeWorld } from '../core/generate/index.js';
 import type { RunSummary } from '../core/pipeline/run-pipeline.js';
@@ -64,6 +65,25 @@ describe('bulk file loads equal line-by-line loads', () => {
         } else expect(value, `${String(row.profile_id)}.${key}`).toEqual(other[key]);
       }
     });
+  });
+
+  it('loads gzip exports in bulk, the same as line by line', async () => {
+    const directory = temporaryDirectory('bulk-gz');
+    const results = [];
+    for (const bulk of [true, false]) {
+      const dir = join(directory, String(bulk));
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'events.jsonl.gz'), gzipSync(content));
+      const file = writeMapping(dir, mapping(bulk).replace('path: events.jsonl', 'path: events.jsonl.gz'));
+      const summary = await runMapping(file, join(dir, 'state'));
+      const events = await queryState(join(dir, 'state'), `SELECT ${EVENT_COLUMNS} FROM events ORDER BY message_id`);
+      results.push({ summary, events: events.map((row) => ({ ...row, payload: JSON.parse(String(row.payload)) as unknown })) });
+    }
+    expect(results[0]?.summary.events).toEqual(results[1]?.summary.events);
+    expect(results[0]?.events).toEqual(results[1]?.events);
+    // The bulk side really took the bulk path: it stores no line numbers.
+    const numbered = await queryState(join(directory, 'true', 'state'), 'SELECT count(origin_line) AS n FROM events');
+    expect(Number(numbered[0]?.n)).toBe(0);
   });
 
   it('after a bulk load, appended lines resume with the right line numbers', async () => {

@@ -59,8 +59,11 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
         progress[file] = current;
         if (startOffset === 0 && config.bulk_load !== false && context.bulkLoadSegmentFile && (await bulkEligible(file, info.size))) {
           // Lines are not counted here (that pass cost as much as the load);
-          // a later append resumes at the byte offset and counts then.
-          progress[file] = { ...current, line: -1, offset: info.size, done: true };
+          // a later append resumes at the byte offset and counts then. A
+          // gzip file that grows is read again from the start (dedup absorbs it).
+          progress[file] = file.endsWith('.gz')
+            ? { ...current, line: 0, offset: 0, done: true }
+            : { ...current, line: -1, offset: info.size, done: true };
           const loaded = await context.bulkLoadSegmentFile({ file, maxRecordBytes: options.maxEventBytes, cursor: { files: structuredClone(progress) } });
           if (loaded) continue;
           progress[file] = current;
@@ -131,13 +134,14 @@ function lineToMessage(line: SplitLine, file: string, options: SegmentFilesOptio
 }
 
 /**
- * Whether a whole file may try the bulk path: plain JSONL (DuckDB reads gzip
- * too, but the resume rules for .gz need line offsets), no byte-order mark,
- * and a newline at the end (a half-written last line needs the careful path,
- * which re-reads it later).
+ * Whether a whole file may try the bulk path: not empty; for plain JSONL no
+ * byte-order mark and a newline at the end (a half-written last line needs
+ * the careful path, which re-reads it later). A gzip file is complete by
+ * construction (DuckDB decompresses it itself).
  */
 async function bulkEligible(file: string, size: number): Promise<boolean> {
-  if (file.endsWith('.gz') || size === 0) return false;
+  if (size === 0) return false;
+  if (file.endsWith('.gz')) return true;
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(3);
