@@ -25,10 +25,18 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean) {
       if (!tty && now - lastPlain < 5_000) return;
       lastPlain = now;
       const rate = Math.round(counts.read / Math.max((now - started) / 1000, 0.001));
-      draw(`[${elapsed()}] ingest ${counts.sourceId}: ${counts.read.toLocaleString('en-US')} read, ${counts.accepted.toLocaleString('en-US')} accepted, ${counts.quarantined.toLocaleString('en-US')} quarantined, ${counts.duplicates.toLocaleString('en-US')} duplicates (${rate.toLocaleString('en-US')}/s)`);
+      const bar = tty && counts.progress !== undefined ? `${progressBar(counts.progress)} ` : '';
+      draw(`[${elapsed()}] ${bar}ingest ${counts.sourceId}: ${counts.read.toLocaleString('en-US')} read, ${counts.accepted.toLocaleString('en-US')} accepted, ${counts.quarantined.toLocaleString('en-US')} quarantined, ${counts.duplicates.toLocaleString('en-US')} duplicates (${rate.toLocaleString('en-US')}/s)`);
     },
     done() {
       if (tty && enabled) stream.write('\n');
     },
   };
+}
+
+/** `[########------------]  40%`: 20 cells, so each is 5%. */
+export function progressBar(fraction: number): string {
+  const clamped = Math.max(0, Math.min(1, fraction));
+  const filled = Math.round(clamped * 20);
+  return `[${'#'.repeat(filled)}${'-'.repeat(20 - filled)}] ${String(Math.round(clamped * 100)).padStart(3)}%`;
 }

@@ -24,6 +24,8 @@ export interface SourceRunCounts {
   events: number;
   /** Records read after the last checkpoint and left for the next run (a source bug if not 0). */
   uncommitted: number;
+  /** Share of this run's input committed so far (0..1), when the source reports it. */
+  progress?: number;
 }
 
 export interface IngestOptions {
@@ -79,6 +81,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
       counts.accepted += outcome.accepted;
       counts.duplicates += outcome.duplicates;
       counts.events += outcome.events;
+      if (request.progress !== undefined) counts.progress = request.progress;
       options.onProgress?.({ ...counts });
       return true;
     },
@@ -86,6 +89,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
   await entry.source.check(entry.config, context);
   let readSinceCommit = 0;
 
+  let pendingProgress: number | undefined;
   const commit = async (cursor: JsonValue) => {
     const outcome = await store.commit(entry.id, options.runId, cursor, readSinceCommit, { now: options.now(), maxFutureMs: options.maxFutureMs });
     counts.read += readSinceCommit;
@@ -94,6 +98,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     counts.quarantined += outcome.quarantined;
     counts.events += outcome.events;
     readSinceCommit = 0;
+    if (pendingProgress !== undefined) counts.progress = pendingProgress;
     options.onProgress?.({ ...counts });
   };
 
@@ -120,6 +125,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
       case 'checkpoint':
         stagedSinceCheckpoint = false;
         pendingCursor = message.cursor;
+        pendingProgress = message.progress;
         if (store.staged >= options.batchEvents) {
           await commit(message.cursor);
           pendingCursor = undefined;

@@ -30,7 +30,12 @@ export type SourceMessage =
       text: string;
     }
   | { type: 'reject'; origin: RecordOrigin; reason: string; sample: string }
-  | { type: 'checkpoint'; cursor: JsonValue };
+  | {
+      type: 'checkpoint';
+      cursor: JsonValue;
+      /** Share of this run's input read so far (0..1), when the source can tell: drives the progress bar. */
+      progress?: number;
+    };
 
 export interface SourceContext {
   /** The clock, injected so validation of "future" timestamps is testable. */
@@ -44,7 +49,7 @@ export interface SourceContext {
    * and returns true, or returns false having changed nothing, and the source
    * then yields the file line by line as usual.
    */
-  bulkLoadSegmentFile?: (request: { file: string; maxRecordBytes: number; cursor: JsonValue }) => Promise<boolean>;
+  bulkLoadSegmentFile?: (request: { file: string; maxRecordBytes: number; cursor: JsonValue; progress?: number }) => Promise<boolean>;
 }
 
 export interface Source<Config> {

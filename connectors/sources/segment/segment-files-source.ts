@@ -37,12 +37,26 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
       // Entries of files no longer matched are kept: a file that comes back unchanged is not read twice.
       const progress: Record<string, FileProgress> = { ...previous.files };
       const every = config.checkpoint_every ?? 200_000;
-      const checkpoint = (): SourceMessage => ({ type: 'checkpoint', cursor: { files: structuredClone(progress) } });
-      for (const file of (await inputFiles(config, context.baseDir)).files) {
+      const files = (await inputFiles(config, context.baseDir)).files;
+      // Progress by compressed bytes on disk: exact for plain files, per file for gzip.
+      const sizes = new Map<string, number>();
+      for (const file of files) sizes.set(file, (await stat(file)).size);
+      const totalBytes = [...sizes.values()].reduce((sum, size) => sum + size, 0) || 1;
+      let doneBytes = 0;
+      const fraction = (file: string, offset: number) => Math.min(1, (doneBytes + (file.endsWith('.gz') ? 0 : offset)) / totalBytes);
+      let currentFile = '';
+      const checkpoint = (): SourceMessage => ({
+        type: 'checkpoint', cursor: { files: structuredClone(progress) }, progress: fraction(currentFile, progress[currentFile]?.offset ?? 0),
+      });
+      for (const file of files) {
+        currentFile = file;
         const info = await stat(file);
         const before = progress[file];
         const plan = await planResume(before, { size: info.size, mtimeMs: info.mtimeMs, headOf: (length) => headHash(file, length) });
-        if (plan.action === 'skip') continue;
+        if (plan.action === 'skip') {
+          doneBytes += sizes.get(file) ?? 0;
+          continue;
+        }
         let startLine = plan.afterLine;
         let startOffset = startLine === 0 ? 0 : (before?.offset ?? 0);
         if (startLine < 0) startLine = await countLines(file, startOffset);
@@ -64,8 +78,14 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
           progress[file] = file.endsWith('.gz')
             ? { ...current, line: 0, offset: 0, done: true }
             : { ...current, line: -1, offset: info.size, done: true };
-          const loaded = await context.bulkLoadSegmentFile({ file, maxRecordBytes: options.maxEventBytes, cursor: { files: structuredClone(progress) } });
-          if (loaded) continue;
+          const loaded = await context.bulkLoadSegmentFile({
+            file, maxRecordBytes: options.maxEventBytes, cursor: { files: structuredClone(progress) },
+            progress: Math.min(1, (doneBytes + info.size) / totalBytes),
+          });
+          if (loaded) {
+            doneBytes += info.size;
+            continue;
+          }
           progress[file] = current;
         }
         const splitter = createLineSplitter(options.maxEventBytes, startLine, startOffset);
@@ -103,7 +123,8 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
           current.line = unterminated.line - 1;
         }
         current.done = true;
-        tail.push(checkpoint());
+        doneBytes += info.size;
+        tail.push({ type: 'checkpoint', cursor: { files: structuredClone(progress) }, progress: Math.min(1, doneBytes / totalBytes) });
         yield tail;
       }
     },

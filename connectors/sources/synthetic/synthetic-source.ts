@@ -41,7 +41,7 @@ export function createSyntheticSource(): Source<SyntheticSourceConfig> {
       let emitted = 0;
       let sinceCheckpoint = 0;
       let batch: SourceMessage[] = [];
-      for (const { message } of world) {
+      for (const { message, userIndex } of world) {
         emitted++;
         if (emitted <= skip) continue;
         const raw = JSON.stringify(message);
@@ -49,7 +49,7 @@ export function createSyntheticSource(): Source<SyntheticSourceConfig> {
         const origin = { file, line: emitted };
         batch.push(result.ok ? { type: 'event', event: result.event, origin } : { type: 'reject', origin, reason: result.reason, sample: raw.slice(0, 200) });
         if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
-          batch.push({ type: 'checkpoint', cursor: { fingerprint, emitted } });
+          batch.push({ type: 'checkpoint', cursor: { fingerprint, emitted }, progress: userIndex / config.users });
           sinceCheckpoint = 0;
         }
         if (batch.length >= BATCH) {
@@ -58,7 +58,7 @@ export function createSyntheticSource(): Source<SyntheticSourceConfig> {
           if (context.signal.aborted) return;
         }
       }
-      batch.push({ type: 'checkpoint', cursor: { fingerprint, emitted } });
+      batch.push({ type: 'checkpoint', cursor: { fingerprint, emitted }, progress: 1 });
       yield batch;
     },
   };
