@@ -73,6 +73,7 @@ describe('csv-orders source on the UCI Online Retail file', () => {
       expect(lastCheckpoint).toEqual({
         type: 'checkpoint',
         cursor: { files: { [DATASET]: expect.objectContaining({ line: 541_910, done: true }) } },
+        progress: 1,
       });
     },
   );

@@ -58,7 +58,7 @@ async function* readOrders(config: CsvOrdersSourceConfig, from: JsonValue | unde
   // Entries of files no longer matched are kept: a file that comes back unchanged is not read twice.
   const progress: Record<string, FileProgress> = { ...previous.files };
   const input = await inputFiles(settings, context.baseDir);
-  for (const file of input.files) {
+  for (const [index, file] of input.files.entries()) {
     if (context.signal.aborted) return;
     const info = await stat(file).catch(() => null);
     if (info === null) throw fileMissing(settings, { files: [], kind: 'file', resolved: file });
@@ -72,7 +72,8 @@ async function* readOrders(config: CsvOrdersSourceConfig, from: JsonValue | unde
       connector: KIND,
       checkpoint: (line, done) => {
         progress[file] = { line, done, size: info.size, mtimeMs: info.mtimeMs, head };
-        return { type: 'checkpoint', cursor: { files: { ...progress } } };
+        // Progress by files (the parser does not expose byte positions).
+        return { type: 'checkpoint', cursor: { files: { ...progress } }, progress: (index + (done ? 1 : 0.5)) / input.files.length };
       },
     });
   }
