@@ -37,7 +37,8 @@ const shape = (fields: readonly string[]) => JSON.stringify(Object.fromEntries(f
 
 /** JSON value absent (SQL NULL) or JSON null. */
 const absent = (value: string) => `(${value} IS NULL OR ${value}::VARCHAR = 'null')`;
-const firstIs = (value: string, character: string) => `coalesce(left(${value}::VARCHAR, 1) = '${character}', FALSE)`;
+// starts_with compares bytes; left() decodes UTF-8 characters (measurably slower over ~30 checks a line).
+const firstIs = (value: string, character: string) => `coalesce(starts_with(${value}::VARCHAR, '${character}'), FALSE)`;
 const isString = (value: string) => firstIs(value, '"');
 const isObject = (value: string) => firstIs(value, '{');
 const stringOrAbsent = (value: string) => `(${absent(value)} OR ${isString(value)})`;
@@ -46,14 +47,17 @@ const objectOrAbsent = (value: string) => `(${absent(value)} OR ${isObject(value
  * A JSON number V8 reads to the same double: finite, and integers within
  * 2^53 (decimals round the same way in both: correctly rounded parsing).
  */
-const exactNumber = (value: string) => `coalesce(left(${value}::VARCHAR, 1) IN ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+const exactNumber = (value: string) => `coalesce((ascii(${value}::VARCHAR) BETWEEN 48 AND 57 OR ascii(${value}::VARCHAR) = 45)
     AND isfinite(TRY_CAST(${value} AS DOUBLE))
     AND (contains(${value}::VARCHAR, '.') OR contains(lower(${value}::VARCHAR), 'e') OR abs(TRY_CAST(${value} AS DOUBLE)) <= 9007199254740992), FALSE)`;
 const numberOrAbsent = (value: string) => `(${absent(value)} OR ${exactNumber(value)})`;
-/** A JSON string's value: substr when it has no escapes (the common case). */
+/**
+ * A JSON string's value. Without a backslash a JSON string cannot contain a
+ * quote, so trimming the quotes is exact (the common case, byte-cheap).
+ */
 const unquote = (value: string) => `CASE WHEN ${isString(value)} THEN
     CASE WHEN contains(${value}::VARCHAR, '\\') THEN json_extract_string(${value}, '$')
-         ELSE substr(${value}::VARCHAR, 2, length(${value}::VARCHAR) - 2) END END`;
+         ELSE trim(${value}::VARCHAR, '"') END END`;
 const asDouble = (value: string) => `CASE WHEN ${absent(value)} THEN NULL ELSE TRY_CAST(${value} AS DOUBLE) END`;
 
 /**
@@ -142,8 +146,8 @@ typed AS (
   SELECT *,
     ${times.map((field) => `${canonicalTimeMs(`j_${field}`)} AS t_${field}`).join(',\n    ')},
     CASE WHEN ${isObject('c_device')} THEN from_json(c_device, '{"id":"JSON"}').id END AS device_id_json,
-    CASE WHEN left(p_products::VARCHAR, 1) = '['
-      THEN list_bool_and(list_transform(json_extract(p_products, '$[*]'), item -> left(item::VARCHAR, 1) = '{')) END AS products_are_objects
+    CASE WHEN starts_with(p_products::VARCHAR, '[')
+      THEN list_bool_and(list_transform(json_extract(p_products, '$[*]'), item -> starts_with(item::VARCHAR, '{'))) END AS products_are_objects
   FROM flat),
 checked AS (
   SELECT *,
