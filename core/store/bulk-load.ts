@@ -48,9 +48,19 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
     const records = Number((await connection.runAndReadAll('SELECT count(*) FROM events WHERE seq > $1', [base])).getRows()[0]?.[0] ?? 0);
     // Counted now, removed after COMMIT (see pending_dedup): copies of events
     // already stored, and repeats within the file.
+    // Strings are compared only inside hash groups that repeat (integers are
+    // ~10x cheaper to group than message ids): the exact count, fast.
     const accepted = Number((await connection.runAndReadAll(`
-      SELECT count(DISTINCT message_id) FROM events n WHERE n.seq > $1 AND NOT EXISTS (
-        SELECT 1 FROM events o WHERE o.seq <= $1 AND o.mid_hash = n.mid_hash AND o.message_id = n.message_id)`, [base])).getRows()[0]?.[0] ?? 0);
+      WITH load AS (SELECT mid_hash, message_id FROM events WHERE seq > $1),
+      suspects AS (
+        SELECT mid_hash FROM load GROUP BY mid_hash HAVING count(*) > 1
+        UNION SELECT mid_hash FROM load WHERE mid_hash IN (SELECT mid_hash FROM events WHERE seq <= $1)),
+      clear AS (SELECT count(*) AS n FROM load WHERE mid_hash NOT IN (SELECT mid_hash FROM suspects)),
+      checked AS (
+        SELECT count(DISTINCT n.message_id) AS n FROM load n
+        WHERE n.mid_hash IN (SELECT mid_hash FROM suspects) AND NOT EXISTS (
+          SELECT 1 FROM events o WHERE o.seq <= $1 AND o.mid_hash = n.mid_hash AND o.message_id = n.message_id))
+      SELECT clear.n + checked.n FROM clear, checked`, [base])).getRows()[0]?.[0] ?? 0);
     await connection.run('INSERT INTO pending_dedup VALUES ($1)', [base + 1]);
     await connection.run(`
       INSERT INTO source_checkpoints VALUES ($1, $2, $3, $4, 0, $5, now())
@@ -80,14 +90,14 @@ export async function removeDuplicatesOfLoad(connection: DuckDBConnection, seq: 
   await connection.run('BEGIN TRANSACTION');
   try {
     await connection.run(`
-      DELETE FROM events WHERE seq = $1 AND EXISTS (
+      DELETE FROM events WHERE seq = $1 AND mid_hash IN (SELECT mid_hash FROM events WHERE seq < $1) AND EXISTS (
         SELECT 1 FROM events o WHERE o.seq < $1 AND o.mid_hash = events.mid_hash AND o.message_id = events.message_id)`, [seq]);
     await connection.run(`
       DELETE FROM events WHERE rowid IN (
         SELECT row FROM (
           SELECT rowid AS row, row_number() OVER (PARTITION BY message_id ORDER BY ${DEDUP_ORDER}, rowid) AS copy
-          FROM events WHERE seq = $1 AND message_id IN (
-            SELECT message_id FROM events WHERE seq = $1 GROUP BY message_id HAVING count(*) > 1))
+          FROM events WHERE seq = $1 AND mid_hash IN (
+            SELECT mid_hash FROM events WHERE seq = $1 GROUP BY mid_hash HAVING count(*) > 1))
         WHERE copy > 1)`, [seq]);
     await connection.run('DELETE FROM pending_dedup WHERE seq = $1', [seq]);
     await connection.run('COMMIT');
