@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { generateRetailWorld } from '../generate/retail-world.js';
 import { createRng, type Rng } from '../generate/rng.js';
-import { storedPayload } from '../ingest/stored-payload.js';
+import { storedPayload, type StoredPayload } from '../ingest/stored-payload.js';
 import { normalizeSegmentMessage } from './normalize-segment.js';
 import { normalizeSegmentSql } from './normalize-segment-sql.js';
 
@@ -45,6 +45,14 @@ function mutate(message: Record<string, unknown>, rng: Rng): string {
   }
   const line = JSON.stringify(copy);
   return rng.chance(0.03) ? line.replace('"revenue":12.5', '"revenue":1e400') : line;
+}
+
+function parsedPayload(payload: StoredPayload) {
+  return {
+    properties: JSON.parse(payload.properties) as unknown,
+    traits: payload.traits === null ? null : (JSON.parse(payload.traits) as unknown),
+    consent: payload.consent === null ? null : (JSON.parse(payload.consent) as unknown),
+  };
 }
 
 async function runSql(lines: string[]) {
@@ -112,12 +120,14 @@ describe('bulk SQL normalization agrees with normalizeSegmentMessage', () => {
         device_id: row.device_id, previous_id: row.previous_id, ts_ms: Number(row.ts_ms),
         received_ms: row.received_ms === null ? null : Number(row.received_ms),
         revenue: row.revenue, order_id: row.order_id, category: row.category,
-        payload: JSON.parse(String(row.payload)) as unknown,
+        properties: JSON.parse(String(row.properties)) as unknown,
+        traits: row.traits === null ? null : (JSON.parse(String(row.traits)) as unknown),
+        consent: row.consent === null ? null : (JSON.parse(String(row.consent)) as unknown),
       }, text).toEqual({
         message_id: event.messageId, type: event.type, event: event.event, user_id: event.userId, anonymous_id: event.anonymousId,
         device_id: event.deviceId, previous_id: event.previousId, ts_ms: event.timestamp, received_ms: event.receivedAt,
         revenue: event.revenue, order_id: event.orderId, category: event.category,
-        payload: JSON.parse(storedPayload(event)) as unknown,
+        ...parsedPayload(storedPayload(event)),
       });
     }
     // The fast path must carry the ordinary traffic, or the bulk path is pointless.

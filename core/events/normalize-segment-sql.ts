@@ -192,7 +192,7 @@ SELECT line_no, file_id, line, text,
            CASE WHEN (${absent('p_order_id')} OR ${unquote('p_order_id')} = '') THEN nullif(${unquote('p_orderId')}, '') END) AS order_id,
   coalesce(${unquote('p_category')},
            list_filter(list_transform(products, item -> ${unquote('item.category')}), category -> category IS NOT NULL)[1]) AS category,
-  ${payloadSql()} AS payload
+  ${payloadSql()}
 FROM checked`;
 }
 
@@ -204,15 +204,12 @@ function revenueSql(): string {
 }
 
 /**
- * What storedPayload() keeps: properties, traits when not empty (top-level,
- * else context.traits), consent when present. Same keys in the same order.
+ * What storedPayload() keeps, as JSON text: properties ({} when absent),
+ * traits when not empty (top-level, else context.traits), consent when present.
  */
 function payloadSql(): string {
   const properties = `coalesce(CASE WHEN ${isObject('j_properties')} THEN j_properties::VARCHAR END, '{}')`;
   const topTraits = `CASE WHEN ${isObject('j_traits')} AND j_traits::VARCHAR <> '{}' THEN j_traits END`;
   const contextTraits = `CASE WHEN ${isObject('c_traits')} AND c_traits::VARCHAR <> '{}' THEN c_traits END`;
-  const traits = `coalesce(${topTraits}, ${contextTraits})`;
-  return `'{"properties":' || ${properties}
-    || CASE WHEN ${traits} IS NOT NULL THEN ',"traits":' || ${traits}::VARCHAR ELSE '' END
-    || CASE WHEN c_consent IS NOT NULL THEN ',"consent":' || c_consent::VARCHAR ELSE '' END || '}'`;
+  return `${properties} AS properties, coalesce(${topTraits}, ${contextTraits})::VARCHAR AS traits, c_consent::VARCHAR AS consent`;
 }

@@ -108,7 +108,7 @@ export function compileFeatureSql(options: FeatureSqlOptions): FeaturePlan {
 
   const ctes: string[] = [
     `ev AS (
-      SELECT m.profile_id, e.seq, e.ts, e.event, e.revenue, coalesce(e.order_id, e.message_id) AS order_key, e.category${needPayload ? ', e.payload' : ''}
+      SELECT m.profile_id, e.seq, e.ts, e.event, e.revenue, coalesce(e.order_id, e.message_id) AS order_key, e.category${needPayload ? ', e.properties' : ''}
       FROM events e JOIN identity_map m ON m.id_key = e.id_key
       WHERE e.ts < ${asOf})`,
     `base AS (SELECT profile_id, ${baseColumns.join(',\n      ')} FROM ev GROUP BY profile_id)`,
@@ -182,8 +182,8 @@ function customAggregate(custom: CustomFeatureConfig, inWindow: string): string 
   const conditions = [`event = ${sqlString(custom.event)}`, inWindow];
   for (const [key, value] of Object.entries(custom.where ?? {})) {
     conditions.push(typeof value === 'number'
-      ? `TRY_CAST(json_extract_string(payload, ${propertyPath(key)}) AS DOUBLE) = ${value}`
-      : `json_extract_string(payload, ${propertyPath(key)}) = ${sqlString(String(value))}`);
+      ? `TRY_CAST(json_extract_string(properties, ${propertyPath(key)}) AS DOUBLE) = ${value}`
+      : `json_extract_string(properties, ${propertyPath(key)}) = ${sqlString(String(value))}`);
   }
   const filter = conditions.join(' AND ');
   const path = propertyPath(custom.property ?? '');
@@ -191,10 +191,10 @@ function customAggregate(custom: CustomFeatureConfig, inWindow: string): string 
     case 'count':
       return `CAST(count(*) FILTER (WHERE ${filter}) AS INTEGER)`;
     case 'sum':
-      return `coalesce(sum(TRY_CAST(json_extract_string(payload, ${path}) AS DOUBLE)) FILTER (WHERE ${filter}), 0)`;
+      return `coalesce(sum(TRY_CAST(json_extract_string(properties, ${path}) AS DOUBLE)) FILTER (WHERE ${filter}), 0)`;
     case 'distinct':
-      return `CAST(count(DISTINCT CASE WHEN json_type(payload, ${path}) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
-        THEN CAST(TRY_CAST(json_extract(payload, ${path}) AS DOUBLE) AS VARCHAR)
-        ELSE json_extract_string(payload, ${path}) END) FILTER (WHERE ${filter}) AS INTEGER)`;
+      return `CAST(count(DISTINCT CASE WHEN json_type(properties, ${path}) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+        THEN CAST(TRY_CAST(json_extract(properties, ${path}) AS DOUBLE) AS VARCHAR)
+        ELSE json_extract_string(properties, ${path}) END) FILTER (WHERE ${filter}) AS INTEGER)`;
   }
 }

@@ -7,7 +7,7 @@ export function sqlIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** A JSON path to a top-level property of the payload, safe for any key. */
+/** A JSON path to a top-level key of the properties column, safe for any key. */
 export function propertyPath(property: string): string {
-  return sqlString(`$.properties."${property.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
+  return sqlString(`$."${property.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
 }

@@ -35,7 +35,7 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
                -- A line the fast path declines aborts the whole load.
                CASE WHEN fast THEN message_id ELSE error('segflow: line not eligible for the bulk path') END, type, event, user_id, anonymous_id,
                device_id, previous_id, ${ID_KEY_SQL}, epoch_ms(ts_ms), CASE WHEN received_ms IS NULL THEN NULL ELSE epoch_ms(received_ms) END,
-               revenue, order_id, category, payload, $2, NULL
+               revenue, order_id, category, properties, traits, consent, $2, NULL
         FROM (${normalized})`, [request.sourceId, request.file, base + 1]);
     } catch {
       // Not parseable as a whole (a malformed line, a non-object line): the

@@ -5,7 +5,7 @@ import type { Stager } from './event-store.js';
 import { ID_KEY_SQL } from './event-store-schema.js';
 
 /** DEDUP_ORDER over staged columns (ms instead of timestamps, line instead of seq). */
-const STAGE_DEDUP_ORDER = 'ts_ms, received_ms NULLS LAST, payload, line_no';
+const STAGE_DEDUP_ORDER = 'ts_ms, received_ms NULLS LAST, properties, line_no';
 import { normalizeStagedFallbacks } from './raw-fallback.js';
 
 export interface BatchOutcome {
@@ -69,7 +69,7 @@ export async function commitStaged(connection: DuckDBConnection, request: Commit
       INSERT INTO events
       SELECT CAST($2 AS BIGINT) + line_no + 1, mid_hash, $1, message_id, type, event, user_id, anonymous_id, device_id, previous_id,
              ${ID_KEY_SQL}, epoch_ms(ts_ms), CASE WHEN received_ms IS NULL THEN NULL ELSE epoch_ms(received_ms) END,
-             revenue, order_id, category, payload, origin_file, origin_line
+             revenue, order_id, category, properties, traits, consent, origin_file, origin_line
       FROM stage_new`, [request.sourceId, request.nextSeq]);
     const counts = await connection.runAndReadAll(`
       SELECT (SELECT count(*) FROM stage_new), (SELECT coalesce(sum(records), 0) FROM stage_new),
@@ -110,7 +110,7 @@ async function normalizeRaw(connection: DuckDBConnection, request: CommitRequest
   await connection.run(`
     INSERT INTO stage_events
     SELECT r.line_no, r.message_id, r.type, r.event, r.user_id, r.anonymous_id, r.device_id, r.previous_id,
-           r.ts_ms, r.received_ms, r.revenue, r.order_id, r.category, r.payload, f.path, r.line, 1
+           r.ts_ms, r.received_ms, r.revenue, r.order_id, r.category, r.properties, r.traits, r.consent, f.path, r.line, 1
     FROM raw_normalized r JOIN stage_files f USING (file_id) WHERE r.fast`);
   const slow = await connection.runAndReadAll(`
     SELECT r.line_no, f.path, r.line, r.text FROM raw_normalized r JOIN stage_files f USING (file_id)

@@ -23,9 +23,13 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
      revenue DOUBLE,
      order_id VARCHAR,
      category VARCHAR,
-     -- {properties, traits, consent}: what features and privacy read; the
+     -- What features and privacy read, as JSON text: properties, traits
+     -- (identify), consent (context.consent). Separate columns, because
+     -- consent repeats per event and compresses to nearly nothing alone. The
      -- rest of a raw Segment message (library, ip, page) stays in the source.
-     payload VARCHAR NOT NULL,
+     properties VARCHAR NOT NULL,
+     traits VARCHAR,
+     consent VARCHAR,
      origin_file VARCHAR,
      origin_line BIGINT
    );
@@ -64,11 +68,11 @@ export const STAGE_COLUMNS = `
   line_no BIGINT, message_id VARCHAR, type VARCHAR, event VARCHAR,
   user_id VARCHAR, anonymous_id VARCHAR, device_id VARCHAR, previous_id VARCHAR,
   ts_ms BIGINT, received_ms BIGINT, revenue DOUBLE, order_id VARCHAR, category VARCHAR,
-  payload VARCHAR, origin_file VARCHAR, origin_line BIGINT, records INTEGER`;
+  properties VARCHAR, traits VARCHAR, consent VARCHAR, origin_file VARCHAR, origin_line BIGINT, records INTEGER`;
 
 /**
  * Which copy of a repeated messageId is kept: decided by content, not by
  * arrival order, so the staged and the bulk path keep the same one (retries
  * differ only in sentAt/receivedAt). Columns exist in events and stage rows.
  */
-export const DEDUP_ORDER = 'ts, received_at NULLS LAST, payload, seq';
+export const DEDUP_ORDER = 'ts, received_at NULLS LAST, properties, seq';

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../errors/user-error.js';
 import type { CanonicalEvent, JsonValue, RecordOrigin } from '../events/canonical-event.js';
+import type { StoredPayload } from '../ingest/stored-payload.js';
 import { commitStaged, type BatchOutcome, type NormalizeSettings } from './commit-batch.js';
 import { EVENT_STORE_MIGRATIONS, STAGE_COLUMNS } from './event-store-schema.js';
 import { bulkLoadSegmentFile, finishPendingDedups } from './bulk-load.js';
@@ -18,14 +19,14 @@ export interface SourceProgress {
 
 /** Appends staged rows; `lineNo` orders them (first occurrence of a messageId wins). */
 export interface Stager {
-  event(event: CanonicalEvent, origin: RecordOrigin, records: number, payload: string, lineNo?: number): void;
+  event(event: CanonicalEvent, origin: RecordOrigin, records: number, payload: StoredPayload, lineNo?: number): void;
   reject(origin: RecordOrigin, reason: string, sample: string): void;
 }
 
 export interface EventStore {
   readonly connection: DuckDBConnection;
   progress(sourceId: string): Promise<SourceProgress | null>;
-  stageEvent(event: CanonicalEvent, origin: RecordOrigin, records: number, payload: string): void;
+  stageEvent(event: CanonicalEvent, origin: RecordOrigin, records: number, payload: StoredPayload): void;
   stageReject(origin: RecordOrigin, reason: string, sample: string): void;
   /** A raw Segment-spec JSON line: normalized in bulk by DuckDB at commit. */
   stageSegmentJson(origin: RecordOrigin, text: string): void;
@@ -111,7 +112,9 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
       else events.appendDouble(event.revenue);
       varchar(event.orderId);
       varchar(event.category);
-      events.appendVarchar(payload);
+      events.appendVarchar(payload.properties);
+      varchar(payload.traits);
+      varchar(payload.consent);
       events.appendVarchar(origin.file);
       events.appendBigInt(BigInt(origin.line));
       events.appendInteger(records);
