@@ -50,7 +50,7 @@ async function featuresFor(config: Partial<FeaturesConfig> & { include: string[]
   for (const [profile, offset, event, revenue, orderId, category, properties] of ROWS) {
     seq++;
     await connection.run(
-      `INSERT INTO events VALUES ($1, md5_number_lower($2), 'test', $2, 'track', $3, $4, NULL, NULL, NULL, $5, epoch_ms(CAST($6 AS BIGINT)), NULL, $7, $8, $9, $10, NULL, NULL, 'f', $1)`,
+      `INSERT INTO events VALUES ($1, hash($2), 'test', $2, 'track', $3, $4, NULL, NULL, NULL, $5, epoch_ms(CAST($6 AS BIGINT)), NULL, $7, $8, $9, $10, NULL, NULL, 'f', $1)`,
       [seq, `m${seq}`, event, profile, `u:${profile}`, AS_OF + offset, revenue ?? null, orderId ?? null, category ?? null, payloadText(properties)],
     );
   }

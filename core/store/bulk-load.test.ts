@@ -36,7 +36,7 @@ describe('bulk file load', () => {
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
     for (const [seq, id] of [[1, 'x'], [2, 'x'], [2, 'y'], [2, 'y']] as const) {
-      await connection.run(`INSERT INTO events VALUES ($1, md5_number_lower($2), 'web', $2, 'track', 'e', 'u', NULL, NULL, NULL, 'u:u', epoch_ms(0), NULL, NULL, NULL, NULL, '{}', NULL, NULL, 'f', NULL)`, [seq, id]);
+      await connection.run(`INSERT INTO events VALUES ($1, hash($2), 'web', $2, 'track', 'e', 'u', NULL, NULL, NULL, 'u:u', epoch_ms(0), NULL, NULL, NULL, NULL, '{}', NULL, NULL, 'f', NULL)`, [seq, id]);
     }
     await connection.run('INSERT INTO pending_dedup VALUES (2)');
     connection.closeSync();

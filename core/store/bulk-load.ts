@@ -3,6 +3,7 @@ import type { JsonValue } from '../events/canonical-event.js';
 import { fileSegmentTop, normalizedSegmentQuery } from '../events/normalize-segment-sql.js';
 import type { BatchOutcome, NormalizeSettings } from './commit-batch.js';
 import { DEDUP_ORDER, ID_KEY_SQL } from './event-store-schema.js';
+import { MESSAGE_HASH_SQL } from './message-hash.js';
 
 export interface BulkLoadRequest {
   sourceId: string;
@@ -31,7 +32,7 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
     try {
       await connection.run(`
         INSERT INTO events
-        SELECT CAST($3 AS BIGINT), md5_number_lower(message_id), $1,
+        SELECT CAST($3 AS BIGINT), ${MESSAGE_HASH_SQL('message_id')}, $1,
                -- A line the fast path declines aborts the whole load.
                CASE WHEN fast THEN message_id ELSE error('segflow: line not eligible for the bulk path') END, type, event, user_id, anonymous_id,
                device_id, previous_id, ${ID_KEY_SQL}, epoch_ms(ts_ms), CASE WHEN received_ms IS NULL THEN NULL ELSE epoch_ms(received_ms) END,

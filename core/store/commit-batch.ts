@@ -3,6 +3,7 @@ import type { JsonValue } from '../events/canonical-event.js';
 import { normalizeSegmentSql } from '../events/normalize-segment-sql.js';
 import type { Stager } from './event-store.js';
 import { ID_KEY_SQL } from './event-store-schema.js';
+import { MESSAGE_HASH_SQL } from './message-hash.js';
 
 /** DEDUP_ORDER over staged columns (ms instead of timestamps, line instead of seq). */
 const STAGE_DEDUP_ORDER = 'ts_ms, received_ms NULLS LAST, properties, line_no';
@@ -45,14 +46,12 @@ export async function commitStaged(connection: DuckDBConnection, request: Commit
   try {
     // One copy per messageId within the batch (chosen by content, as the
     // bulk path chooses: see DEDUP_ORDER). Then anything
-    // already stored is a duplicate. mid_hash is md5-based: a definition that
-    // cannot change under a DuckDB upgrade (hash() may), or stored hashes
-    // would stop matching and re-read events would slip in twice. The check against stored events scans
+    // already stored is a duplicate (mid_hash: see message-hash.ts). The check against stored events scans
     // only the 8-byte hash column; strings are compared only for the rare
     // hash hits, so a hash collision can never drop an event.
     await connection.run(`
       CREATE OR REPLACE TEMP TABLE stage_new AS
-      SELECT *, md5_number_lower(message_id) AS mid_hash FROM stage_events
+      SELECT *, ${MESSAGE_HASH_SQL('message_id')} AS mid_hash FROM stage_events
       QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY ${STAGE_DEDUP_ORDER}) = 1`);
     const hits = await connection.runAndReadAll('SELECT count(*) FROM stage_new WHERE mid_hash IN (SELECT mid_hash FROM events)');
     if (Number(hits.getRows()[0]?.[0] ?? 0) > 0) {

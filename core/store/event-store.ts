@@ -6,6 +6,7 @@ import type { StoredPayload } from '../ingest/stored-payload.js';
 import { commitStaged, type BatchOutcome, type NormalizeSettings } from './commit-batch.js';
 import { EVENT_STORE_MIGRATIONS, STAGE_COLUMNS } from './event-store-schema.js';
 import { bulkLoadSegmentFile, finishPendingDedups } from './bulk-load.js';
+import { ensureMessageHashes } from './message-hash.js';
 
 export type { BatchOutcome, NormalizeSettings } from './commit-batch.js';
 
@@ -75,6 +76,7 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
   }
   const connection = await instance.connect();
   await migrate(connection);
+  await ensureMessageHashes(connection);
   await finishPendingDedups(connection);
   await connection.run(`CREATE TEMP TABLE stage_events (${STAGE_COLUMNS})`);
   await connection.run('CREATE TEMP TABLE stage_rejects (file VARCHAR, line BIGINT, reason VARCHAR, sample VARCHAR)');
