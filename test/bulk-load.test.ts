@@ -108,6 +108,15 @@ describe('bulk file loads equal line-by-line loads', () => {
     expect(quarantined.line).toBe(503); // 501 lines before the append (one blank), then line 502, then the broken one
   });
 
+  it('steps aside for a valid line only the reference normalizer handles (a numeric userId)', async () => {
+    const rows = content.trimEnd().split('\n');
+    rows.splice(50, 0, JSON.stringify({ type: 'track', event: 'Viewed', messageId: 'numeric-user', userId: 12345, timestamp: '2025-03-01T10:00:00Z' }));
+    const { bulk, lines } = await runBoth(temporaryDirectory('bulk-unusual'), `${rows.join('\n')}\n`);
+    expect(bulk.summary.events).toEqual(lines.summary.events);
+    expect(bulk.events).toEqual(lines.events);
+    expect(bulk.events.find((row) => row.message_id === 'numeric-user')?.user_id).toBe('12345');
+  });
+
   it('falls back to line by line for a file with a bad line, and names it', async () => {
     const rows = content.trimEnd().split('\n');
     rows.splice(100, 0, '{"type":"track","event":'); // line 101
