@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../errors/user-error.js';
+import { redactSample } from '../privacy/redact-sample.js';
 import type { CanonicalEvent, JsonValue, RecordOrigin } from '../events/canonical-event.js';
 import type { StoredPayload } from '../ingest/stored-payload.js';
 import { commitStaged, type BatchOutcome, type NormalizeSettings } from './commit-batch.js';
@@ -126,7 +127,7 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
       rejects.appendVarchar(origin.file);
       rejects.appendBigInt(BigInt(origin.line));
       rejects.appendVarchar(reason);
-      rejects.appendVarchar(sample);
+      rejects.appendVarchar(redactSample(sample));
       rejects.endRow();
       stagedRejects++;
     },
