@@ -1,18 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../../test/support/temporary-directory.js';
 
-const created: string[] = [];
-function temporary(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'segflow-bulk-'));
-  created.push(directory);
-  return directory;
-}
-afterAll(() => {
-  for (const directory of created.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
 import { openEventStore } from './event-store.js';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
@@ -21,7 +12,7 @@ const line = (id: string, timestamp = '2026-05-01T10:00:00.000Z') =>
 
 describe('bulk file load', () => {
   it('stores each messageId once, counting stored copies and in-file repeats as duplicates', async () => {
-    const directory = temporary();
+    const directory = temporaryDirectory('bulk');
     const first = join(directory, 'a.jsonl');
     const second = join(directory, 'b.jsonl');
     writeFileSync(first, `${[line('1'), line('2'), line('2', '2026-05-01T09:00:00.000Z')].join('\n')}\n`);
@@ -38,7 +29,7 @@ describe('bulk file load', () => {
   });
 
   it('finishes an interrupted duplicate removal when the store is opened again', async () => {
-    const directory = temporary();
+    const directory = temporaryDirectory('bulk');
     const path = join(directory, 'events.duckdb');
     const store = await openEventStore(path);
     store.close();

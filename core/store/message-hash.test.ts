@@ -1,22 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../../test/support/temporary-directory.js';
 
-const created: string[] = [];
-function temporary(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'segflow-hash-'));
-  created.push(directory);
-  return directory;
-}
-afterAll(() => {
-  for (const directory of created.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
 import { openEventStore } from './event-store.js';
 
 describe('message hashes', () => {
   it('recomputes every stored hash when the DuckDB that wrote them differs', async () => {
-    const path = join(temporary(), 'events.duckdb');
+    const path = join(temporaryDirectory('hash'), 'events.duckdb');
     const store = await openEventStore(path);
     await store.connection.run(`INSERT INTO events VALUES (1, 42, 'web', 'm1', 'track', 'e', 'u', NULL, NULL, NULL, 'u:u', epoch_ms(0), NULL, NULL, NULL, NULL, '{}', NULL, NULL, 'f', NULL)`);
     // As if written by another DuckDB version, whose hash() differs.

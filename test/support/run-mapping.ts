@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { afterAll } from 'vitest';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -12,18 +10,7 @@ import { loadMapping } from '../../cli/commands/validate.js';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHARED_DATASETS = resolve(REPO_ROOT, '..', 'shared', 'datasets');
 
-const created: string[] = [];
-
-/** A fresh directory under the OS temp dir, removed when the test file ends. */
-export function temporaryDirectory(prefix: string): string {
-  const directory = mkdtempSync(join(tmpdir(), `segflow-${prefix}-`));
-  created.push(directory);
-  return directory;
-}
-
-afterAll(() => {
-  for (const directory of created.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+export { temporaryDirectory } from './temporary-directory.js';
 
 /** Writes a mapping file into `directory` and returns its path. */
 export function writeMapping(directory: string, text: string, name = 'mapping.yaml'): string {

@@ -1,8 +1,8 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../../../test/support/temporary-directory.js';
 import type { JsonValue } from '../../../core/events/canonical-event.js';
 import type { SourceMessage } from '../../../core/ingest/source.js';
 import { createSegmentFilesSource } from './segment-files-source.js';
@@ -37,15 +37,8 @@ async function readAll(directory: string, path: string, from?: JsonValue, checkp
   return { ids, cursor: checkpoints.at(-1)?.cursor, checkpoints };
 }
 
-const created: string[] = [];
-const fresh = () => {
-  const directory = mkdtempSync(join(tmpdir(), 'segflow-segment-'));
-  created.push(directory);
-  return directory;
-};
-afterAll(() => {
-  for (const directory of created.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+
+const fresh = () => temporaryDirectory('segment');
 
 describe('segment-files source', () => {
   it('reads a Segment storage export tree recursively, plain and gzip, in path order', async () => {
