@@ -15,8 +15,3 @@ export function durationMs(text: string): number {
   if (!match) throw new Error(`not a duration: "${text}"`);
   return Number(match[1]) * (UNIT_MS[match[2] as string] as number);
 }
-
-/** Whole days of a duration, for feature windows (`90d` → 90, `2w` → 14). */
-export function durationDays(text: string): number {
-  return durationMs(text) / UNIT_MS.d!;
-}
