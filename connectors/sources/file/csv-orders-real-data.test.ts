@@ -4,31 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../../core/events/canonical-event.js';
 import type { SourceMessage } from '../../../core/ingest/source.js';
-import type { CsvOrdersSourceConfig } from './csv-orders-config.js';
 import { createCsvOrdersSource } from './csv-orders-source.js';
+import { onlineRetailMapping } from './online-retail-mapping.test-support.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DATASET = resolve(repoRoot, '..', 'shared', 'datasets', 'online-retail', 'online_retail.csv.gz');
 const available = existsSync(DATASET);
 
-/** The mapping a user writes for the UCI Online Retail export (see the README in that folder). */
-const config: CsvOrdersSourceConfig = {
-  type: 'csv-orders',
-  id: 'online-retail',
-  path: DATASET,
-  columns: {
-    order_id: 'InvoiceNo',
-    customer_id: 'CustomerID',
-    timestamp: 'InvoiceDate',
-    quantity: 'Quantity',
-    unit_price: 'UnitPrice',
-    product_id: 'StockCode',
-    product_name: 'Description',
-  },
-  currency: 'GBP',
-  refunds: { order_id_prefix: 'C' },
-  properties: { country: 'Country' },
-};
+const config = onlineRetailMapping('online-retail', DATASET);
 
 describe('csv-orders source on the UCI Online Retail file', () => {
   it.skipIf(!available)(

@@ -7,6 +7,7 @@ import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { SourceMessage } from '../../../core/ingest/source.js';
 import type { CsvOrdersSourceConfig } from './csv-orders-config.js';
 import { createCsvOrdersSource } from './csv-orders-source.js';
+import { onlineRetailMapping } from './online-retail-mapping.test-support.js';
 
 const HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
 /** Physical line numbers are in the comments; lines 3-4 are one row (a quoted newline). */
@@ -26,24 +27,7 @@ const ROWS = [
 ];
 const CSV = `${[HEADER, ...ROWS].join('\n')}\n`;
 
-const config = (path: string, extra: Partial<CsvOrdersSourceConfig> = {}): CsvOrdersSourceConfig => ({
-  type: 'csv-orders',
-  id: 'shop',
-  path,
-  columns: {
-    order_id: 'InvoiceNo',
-    customer_id: 'CustomerID',
-    timestamp: 'InvoiceDate',
-    quantity: 'Quantity',
-    unit_price: 'UnitPrice',
-    product_id: 'StockCode',
-    product_name: 'Description',
-  },
-  currency: 'GBP',
-  refunds: { order_id_prefix: 'C' },
-  properties: { country: 'Country' },
-  ...extra,
-});
+const config = (path: string, extra: Partial<CsvOrdersSourceConfig> = {}): CsvOrdersSourceConfig => onlineRetailMapping('shop', path, extra);
 
 let dir: string;
 const context = (signal = new AbortController().signal) => ({ now: () => Date.UTC(2024, 0, 1), signal, baseDir: dir });
