@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../../../core/errors/index.js';
@@ -39,9 +40,9 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
       const every = config.checkpoint_every ?? 200_000;
       const files = (await inputFiles(config, context.baseDir)).files;
       // Progress by compressed bytes on disk: exact for plain files, per file for gzip.
-      const sizes = new Map<string, number>();
-      for (const file of files) sizes.set(file, (await stat(file)).size);
-      const totalBytes = [...sizes.values()].reduce((sum, size) => sum + size, 0) || 1;
+      const stats = new Map<string, Stats>();
+      for (const file of files) stats.set(file, await stat(file));
+      const totalBytes = [...stats.values()].reduce((sum, info) => sum + info.size, 0) || 1;
       let doneBytes = 0;
       const fraction = (file: string, offset: number) => Math.min(1, (doneBytes + (file.endsWith('.gz') ? 0 : offset)) / totalBytes);
       let currentFile = '';
@@ -50,11 +51,11 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
       });
       for (const file of files) {
         currentFile = file;
-        const info = await stat(file);
+        const info = stats.get(file)!;
         const before = progress[file];
         const plan = await planResume(before, { size: info.size, mtimeMs: info.mtimeMs, headOf: (length) => headHash(file, length) });
         if (plan.action === 'skip') {
-          doneBytes += sizes.get(file) ?? 0;
+          doneBytes += info.size;
           continue;
         }
         let startLine = plan.afterLine;
