@@ -8,6 +8,8 @@ export type FailureKind = 'config' | 'retryable' | 'permanent';
 export interface ConnectorErrorDetails {
   /** Milliseconds the vendor asked us to wait (Retry-After or its own hint). */
   retryAfterMs?: number;
+  /** The vendor rate-limited this call (429, Marketo 606/615 …): the wait does not use up the retry budget. */
+  throttled?: boolean;
   /** The connector that built the error, e.g. `source:segment-files`. */
   connector?: string;
   cause?: unknown;

@@ -1,0 +1,132 @@
+import type { ConnectorError } from '../errors/connector-error.js';
+
+/**
+ * The Sink contract (DESIGN.md "Contracts"). A sink is a vendor account that
+ * holds one record per profile (a HubSpot contact, a Salesforce Contact or
+ * Lead, a Marketo lead, a Segment user). The planner decides *what* must
+ * change; the executor decides *when* (batching, pacing, retries); the sink
+ * only translates one batch into vendor calls and reports one result per
+ * change, in input order.
+ */
+
+/** What segflow writes into a vendor field. `null` clears a value segflow set earlier. */
+export type PropertyValue = string | number | boolean | null;
+
+export interface SinkRecordRef {
+  /** segflow's stable profile id (`u:<userId>` / `a:<anonymousId>`). */
+  profileId: string;
+  /**
+   * The vendor's matching key for this profile: the email for HubSpot and
+   * Marketo, the external-id value for Salesforce, the userId for Segment.
+   */
+  key: string;
+  /** The vendor's record id, when an earlier acknowledged upsert returned it. */
+  vendorId?: string;
+}
+
+export type SinkChange =
+  /** Create the record if missing, else update it. `properties` is the full set segflow owns (HubSpot's email upsert replaces the record). */
+  | { op: 'upsert'; record: SinkRecordRef; properties: Record<string, PropertyValue> }
+  /** Update only if the vendor already has the record (sync mode `enrich`); a missing record is `skipped`. */
+  | { op: 'update'; record: SinkRecordRef; properties: Record<string, PropertyValue> }
+  /** Add to the list/campaign/static list that represents segment membership `list`. */
+  | { op: 'list-add'; record: SinkRecordRef; list: string }
+  | { op: 'list-remove'; record: SinkRecordRef; list: string }
+  /** Privacy deletion (GDPR/CCPA): remove the record from the vendor. */
+  | { op: 'delete'; record: SinkRecordRef };
+
+export type SinkOperation = SinkChange['op'];
+
+/**
+ * One batch handed to `apply`: a single operation (and a single list for
+ * membership operations), at most `capabilities().operations[op].maxBatch`
+ * changes, at most one change per record.
+ */
+export interface SinkBatch {
+  op: SinkOperation;
+  /** Set for list-add / list-remove: the segflow list key all changes share. */
+  list?: string;
+  changes: readonly SinkChange[];
+}
+
+export type ChangeResult =
+  | {
+      status: 'applied';
+      /** The vendor's record id (upsert/update), so later membership calls can use it. */
+      vendorId?: string;
+      /** True when the vendor created the record (upsert). */
+      created?: boolean;
+    }
+  /** Nothing to do, by the vendor's word: already a member, not a member, no such record (update/delete). */
+  | { status: 'skipped'; reason: string }
+  /** This change failed; `error.kind` says whether a retry can help. */
+  | { status: 'failed'; error: ConnectorError };
+
+export interface OperationCapability {
+  /** Largest batch the vendor accepts for this operation in one call. */
+  maxBatch: number;
+}
+
+export interface SinkCapabilities {
+  operations: Partial<Record<SinkOperation, OperationCapability>>;
+  /**
+   * The vendor's published request limit for one account: at most `requests`
+   * calls in any rolling `intervalMs` window. `null` when the vendor has none
+   * that a sync can reach (Salesforce's is daily).
+   */
+  rateLimit: { requests: number; intervalMs: number } | null;
+  /** Requests in flight at once for one account. */
+  concurrency: number;
+  /** Membership operations need the vendor's record id (HubSpot, Salesforce, Marketo do). */
+  membershipNeedsVendorId: boolean;
+  /** Behavior-flow kinds this sink can fire (custom events, campaign requests …); empty for now. */
+  triggerKinds: readonly string[];
+}
+
+/** What the mapping wants to exist in the vendor before records are written. */
+export interface SinkSchemaSpec {
+  properties: readonly SinkPropertySpec[];
+  /** List keys with the display name segflow gives the vendor list/campaign. */
+  lists: ReadonlyArray<{ key: string; name: string }>;
+}
+
+export interface SinkPropertySpec {
+  name: string;
+  label: string;
+  type: 'string' | 'number' | 'bool' | 'datetime' | 'enumeration';
+  /** Enumeration: several values at once (HubSpot checkbox, values joined with `;`). */
+  multiple?: boolean;
+  /** Enumeration options (segment names). */
+  options?: readonly string[];
+}
+
+export interface SinkContext {
+  /**
+   * Runs one vendor HTTP request through the account's rate-limited queue.
+   * Every call a sink makes to the vendor must go through here, so the pace
+   * is set by the published limits, once, for all work on the account.
+   */
+  request<T>(label: string, call: () => Promise<T>): Promise<T>;
+  signal: AbortSignal;
+  now(): number;
+}
+
+export interface Sink {
+  readonly kind: `sink:${string}`;
+  /** The vendor account this sink writes to: one queue (and one limit) per account. */
+  readonly account: string;
+  capabilities(): SinkCapabilities;
+  /**
+   * Makes sure the properties and lists of `spec` exist (find by name, else
+   * create). Idempotent: runs at the start of every sync.
+   */
+  prepare(spec: SinkSchemaSpec, context: SinkContext): Promise<void>;
+  /**
+   * Applies one batch. Returns exactly one result per change, in input order.
+   * Throws a ConnectorError only when the whole batch failed (auth, outage,
+   * throttling): `retryable` errors carry `retryAfterMs` when the vendor said,
+   * and `throttled` when the vendor rate-limited the call.
+   */
+  apply(batch: SinkBatch, context: SinkContext): Promise<ChangeResult[]>;
+  close?(): Promise<void>;
+}
