@@ -1,0 +1,4 @@
+export * from './fault-plan.js';
+export * from './json-server.js';
+export * from './rolling-window.js';
+export * from './stats.js';
