@@ -2,7 +2,7 @@ import type { LocatedProblem } from './load-mapping.js';
 import { NOT_SUPPORTED_YET, type Mapping } from './mapping-schema.js';
 import { resolveFeatureName, FEATURE_CATALOG } from '../features/catalog.js';
 import { parseRule, checkRule } from '../segments/index.js';
-import { rfmOutputFeatures } from '../segments/rfm-names.js';
+import { RFM_SEGMENTS, rfmOutputFeatures } from '../segments/rfm-names.js';
 
 /**
  * Checks that need more than the schema: references between sections,
@@ -90,17 +90,56 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
       problems.push({ path: ['segments', index, 'model'], message: `model "${segmentation.model}" is not supported yet; use "rfm" or "rules"` });
     }
   });
+  problems.push(...checkSinks(mapping, features));
+  return problems;
+}
+
+/** Sink sections: unique ids, and every segment, segmentation and feature they name exists. */
+function checkSinks(mapping: Pick<Mapping, 'segments' | 'sinks'>, features: ReadonlyMap<string, unknown>): LocatedProblem[] {
+  const problems: LocatedProblem[] = [];
+  duplicates(mapping.sinks.map((sink) => sink.id), (index, id) => problems.push({ path: ['sinks', index, 'id'], message: `duplicate sink id "${id}"` }));
+  const segmentations = new Set(mapping.segments.map((segmentation) => segmentation.id));
+  const segmentIds = new Set(mapping.segments.flatMap((segmentation) =>
+    segmentation.model === 'rfm' ? RFM_SEGMENTS.map((named) => `${segmentation.id}/${named.slug}`) : [segmentation.id]));
+  const known = (id: string) => segmentIds.has(id) || segmentations.has(id);
+  const hint = () => `known: ${[...segmentations].join(', ')} (RFM segments as rfm/<slug>, e.g. rfm/champions)`;
+  mapping.sinks.forEach((sink, sinkIndex) => {
+    for (const [property, source] of Object.entries(sink.properties)) {
+      const path = ['sinks', sinkIndex, 'properties', property];
+      if ('segments' in source && Array.isArray(source.segments)) {
+        source.segments.forEach((id, index) => {
+          if (!known(id)) problems.push({ path: [...path, 'segments', index], message: `unknown segment "${id}"; ${hint()}` });
+        });
+      } else if ('segment_of' in source && !segmentations.has(source.segment_of)) {
+        problems.push({ path: [...path, 'segment_of'], message: `unknown segmentation "${source.segment_of}"; ${hint()}` });
+      } else if ('feature' in source && !features.has(source.feature)) {
+        problems.push({ path: [...path, 'feature'], message: `unknown feature "${source.feature}": include it under features first` });
+      }
+    }
+    sink.lists.forEach((list, index) => {
+      if (!known(list.segment)) problems.push({ path: ['sinks', sinkIndex, 'lists', index, 'segment'], message: `unknown segment "${list.segment}"; ${hint()}` });
+      else if (list.name !== undefined && segmentations.has(list.segment) && !segmentIds.has(list.segment)) {
+        problems.push({ path: ['sinks', sinkIndex, 'lists', index, 'name'], message: `"${list.segment}" has several segments (one list each); a fixed name fits a single segment only` });
+      }
+    });
+  });
   return problems;
 }
 
 /** The parts of a possibly invalid document the checks need, with bad shapes dropped. */
-function bestEffort(raw: Record<string, unknown>): Pick<Mapping, 'sources' | 'segments' | 'features'> {
+function bestEffort(raw: Record<string, unknown>): Pick<Mapping, 'sources' | 'segments' | 'features' | 'sinks'> {
   const array = (value: unknown): Record<string, unknown>[] =>
     Array.isArray(value) ? value.map((item) => (typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {})) : [];
   const features = (typeof raw.features === 'object' && raw.features !== null ? raw.features : {}) as Record<string, unknown>;
   const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
   return {
     sources: array(raw.sources).map((source) => ({ ...source, id: text(source.id, ''), type: text(source.type, '') })),
+    sinks: array(raw.sinks).map((sink) => ({
+      ...sink,
+      id: text(sink.id, ''),
+      properties: (typeof sink.properties === 'object' && sink.properties !== null && !Array.isArray(sink.properties) ? sink.properties : {}) as Record<string, never>,
+      lists: array(sink.lists).filter((list) => typeof list.segment === 'string'),
+    })) as unknown as Mapping['sinks'],
     segments: array(raw.segments).map((segment) => ({
       ...segment,
       id: text(segment.id, ''),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration } from './durations.js';
+import { SINK_COMMON_FIELDS, type SinkMapping } from './sink-schema.js';
 
 /**
  * The YAML mapping format. Input schemas only (no transforms), so
@@ -76,10 +77,12 @@ const LaterModel = z
 
 const Segmentation = z.discriminatedUnion('model', [RfmSegmentation, RuleSegment, LaterModel]);
 
-export const NOT_SUPPORTED_YET = ['sinks', 'triggers', 'schedule'] as const;
+export const NOT_SUPPORTED_YET = ['triggers', 'schedule'] as const;
 
-export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.ZodObject[]]) {
+export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.ZodObject[]], sinkSchemas: readonly z.ZodObject[] = []) {
   const Source = sourceSchemas.length === 1 ? sourceSchemas[0] : z.discriminatedUnion('type', sourceSchemas as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
+  const sinks = sinkSchemas.map((schema) => schema.extend(SINK_COMMON_FIELDS));
+  const Sink = sinks.length === 0 ? z.never() : sinks.length === 1 ? (sinks[0] as z.ZodObject) : z.discriminatedUnion('type', sinks as unknown as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
   return z
     .strictObject({
       version: z.literal(1).describe('Mapping format version.'),
@@ -103,7 +106,7 @@ export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.Zo
       sessions: z.strictObject({ gap: Duration.default('30m') }).default({ gap: '30m' }),
       features: Features,
       segments: z.array(Segmentation).min(1),
-      sinks: z.array(z.unknown()).optional().describe('Not supported yet (sync engine: issue #3).'),
+      sinks: z.array(Sink).default([]).describe('Where segments go: HubSpot, Salesforce, Marketo, Segment.'),
       triggers: z.array(z.unknown()).optional().describe('Not supported yet (real-time triggers).'),
       schedule: z.unknown().optional().describe('Not supported yet.'),
     })
@@ -127,4 +130,5 @@ export interface Mapping {
   sessions: { gap: string };
   features: FeaturesConfig;
   segments: SegmentationConfig[];
+  sinks: SinkMapping[];
 }

@@ -26,6 +26,39 @@ const MIGRATIONS: readonly string[] = [
      status TEXT NOT NULL,
      summary TEXT
    );`,
+  // Sync state (issue 3). What each sink acknowledged, per profile; the
+  // memberships segflow added (only those are ever removed); the dead-letter queue.
+  `CREATE TABLE sink_records (
+     sink_id TEXT NOT NULL,
+     profile_id TEXT NOT NULL,
+     record_key TEXT NOT NULL,
+     vendor_id TEXT,
+     properties TEXT,
+     acked_at TEXT NOT NULL,
+     PRIMARY KEY (sink_id, profile_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE sink_memberships (
+     sink_id TEXT NOT NULL,
+     profile_id TEXT NOT NULL,
+     list_key TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'member')),
+     PRIMARY KEY (sink_id, profile_id, list_key)
+   ) WITHOUT ROWID;
+   CREATE TABLE sink_dlq (
+     id INTEGER PRIMARY KEY,
+     sink_id TEXT NOT NULL,
+     run_id TEXT NOT NULL,
+     profile_id TEXT NOT NULL,
+     op TEXT NOT NULL,
+     list_key TEXT,
+     fingerprint TEXT NOT NULL,
+     change TEXT NOT NULL,
+     error_code TEXT NOT NULL,
+     error_message TEXT NOT NULL,
+     failed_at TEXT NOT NULL,
+     resolved_at TEXT
+   );
+   CREATE INDEX sink_dlq_open ON sink_dlq(sink_id, profile_id) WHERE resolved_at IS NULL;`,
 ];
 
 export type StateDb = Database.Database;

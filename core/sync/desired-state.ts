@@ -1,0 +1,178 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SinkMapping } from '../config/sink-schema.js';
+import { sqlIdentifier, sqlString } from '../features/sql-quote.js';
+import type { DesiredRecord } from './planner.js';
+import type { PropertyValue, SinkPropertySpec, SinkSchemaSpec } from './sink.js';
+
+/**
+ * What a sink should hold, read from the run's tables (features, segments,
+ * segment_members, events' latest traits and consent). Decisions that need
+ * no database (naming lists, building property values) are pure functions
+ * below, so they are tested without DuckDB.
+ */
+export interface SegmentInfo {
+  id: string;
+  name: string;
+  segmentation: string;
+}
+
+export interface DesiredState {
+  records: DesiredRecord[];
+  spec: SinkSchemaSpec;
+  /** Profiles left out, by reason (no email, consent withheld, same key as a more recent profile). */
+  excluded: { noKey: number; noConsent: number; sharedKey: number };
+}
+
+export async function loadSegments(duck: DuckDBConnection): Promise<SegmentInfo[]> {
+  const reader = await duck.runAndReadAll('SELECT segment_id, name, segmentation FROM segments ORDER BY segmentation, segment_id');
+  return reader.getRows().map(([id, name, segmentation]) => ({ id: String(id), name: String(name), segmentation: String(segmentation) }));
+}
+
+/** Segment ids a reference names: a segment id itself, or every segment of a segmentation. */
+export function expandSegmentRef(reference: string, segments: readonly SegmentInfo[]): SegmentInfo[] {
+  const exact = segments.filter((segment) => segment.id === reference);
+  return exact.length > 0 ? exact : segments.filter((segment) => segment.segmentation === reference);
+}
+
+export function schemaSpec(mapping: SinkMapping, segments: readonly SegmentInfo[]): SinkSchemaSpec {
+  const properties: SinkPropertySpec[] = Object.entries(mapping.properties).map(([name, source]) => {
+    const label = name.replace(/_/g, ' ').replace(/^\w/, (letter) => letter.toUpperCase());
+    if ('segments' in source) {
+      const named = source.segments === 'all' ? segments : source.segments.flatMap((reference) => expandSegmentRef(reference, segments));
+      return { name, label, type: 'enumeration', multiple: true, options: unique(named.map((segment) => segment.name)) };
+    }
+    if ('segment_of' in source) {
+      return { name, label, type: 'enumeration', options: unique(expandSegmentRef(source.segment_of, segments).map((segment) => segment.name)) };
+    }
+    if ('feature' in source) return { name, label, type: 'number' };
+    return { name, label, type: 'string' };
+  });
+  return { properties, lists: listTargets(mapping, segments) };
+}
+
+export function listTargets(mapping: SinkMapping, segments: readonly SegmentInfo[]): Array<{ key: string; name: string }> {
+  const targets = new Map<string, string>();
+  for (const list of mapping.lists) {
+    for (const segment of expandSegmentRef(list.segment, segments)) targets.set(segment.id, list.name ?? `segflow: ${segment.name}`);
+  }
+  return [...targets].map(([key, name]) => ({ key, name }));
+}
+
+interface ProfileRow {
+  profileId: string;
+  key: string | null;
+  consent: string | null;
+  segmentIds: readonly string[];
+  features: Readonly<Record<string, number | null>>;
+  traits: Readonly<Record<string, string | null>>;
+}
+
+/** Builds one record's desired properties and lists from its row (pure). */
+export function desiredRecord(row: ProfileRow & { key: string }, mapping: SinkMapping, segments: readonly SegmentInfo[]): DesiredRecord {
+  const byId = new Map(segments.map((segment) => [segment.id, segment]));
+  const member = row.segmentIds.map((id) => byId.get(id)).filter((segment): segment is SegmentInfo => segment !== undefined);
+  const properties: Record<string, PropertyValue> = {};
+  for (const [name, source] of Object.entries(mapping.properties)) {
+    if ('segments' in source) {
+      const allowed = source.segments === 'all' ? null : new Set(source.segments.flatMap((reference) => expandSegmentRef(reference, segments)).map((segment) => segment.id));
+      const names = unique(member.filter((segment) => allowed === null || allowed.has(segment.id)).map((segment) => segment.name)).sort();
+      properties[name] = names.length > 0 ? names.join(';') : null;
+    } else if ('segment_of' in source) {
+      properties[name] = member.find((segment) => segment.segmentation === source.segment_of)?.name ?? null;
+    } else if ('feature' in source) {
+      const value = row.features[source.feature];
+      properties[name] = value === null || value === undefined || !Number.isFinite(value) ? null : Math.round(value * 1e6) / 1e6;
+    } else {
+      properties[name] = row.traits[source.trait] ?? null;
+    }
+  }
+  const listKeys = new Set(listTargets(mapping, segments).map((target) => target.key));
+  return { profileId: row.profileId, key: row.key, properties, lists: new Set(row.segmentIds.filter((id) => listKeys.has(id))) };
+}
+
+/**
+ * Segment Consent Management semantics: no consent object means no
+ * enforcement; an empty categoryPreferences means false for every category;
+ * a sink mapped to several categories needs all of them true.
+ */
+export function consentAllows(consentJson: string | null, categories: readonly string[]): boolean {
+  if (categories.length === 0 || consentJson === null) return true;
+  let preferences: unknown;
+  try {
+    preferences = (JSON.parse(consentJson) as { categoryPreferences?: unknown }).categoryPreferences;
+  } catch {
+    return false;
+  }
+  if (typeof preferences !== 'object' || preferences === null) return true;
+  return categories.every((category) => (preferences as Record<string, unknown>)[category] === true);
+}
+
+/** Trait-based keys are trimmed; emails are lowercased (vendors match case-insensitively, duplicates otherwise). */
+export function normalizeKey(identifyBy: string, value: string | null): string | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (trimmed === '') return null;
+  return identifyBy === 'email' ? trimmed.toLowerCase() : trimmed;
+}
+
+export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[]): Promise<DesiredState> {
+  const consentCategories = mapping.consent_categories;
+  const traitNames = unique([
+    ...(mapping.identify_by === 'profile_id' || mapping.identify_by === 'user_id' ? [] : [mapping.identify_by]),
+    ...Object.values(mapping.properties).flatMap((source) => ('trait' in source ? [source.trait] : [])),
+  ]);
+  const featureNames = unique(Object.values(mapping.properties).flatMap((source) => ('feature' in source ? [source.feature] : [])));
+  const traitColumns = traitNames.map((trait, index) =>
+    `arg_max(json_extract_string(e.traits, ${sqlString(`$.${JSON.stringify(trait)}`)}), e.ts) FILTER (WHERE json_extract_string(e.traits, ${sqlString(`$.${JSON.stringify(trait)}`)}) IS NOT NULL) AS t${index}`);
+  const sql = `
+    WITH latest AS (
+      SELECT m.profile_id, max(e.ts) AS last_ts,
+        arg_max(e.consent, e.ts) FILTER (WHERE e.consent IS NOT NULL) AS consent
+        ${traitColumns.map((column) => `, ${column}`).join('')}
+      FROM events e JOIN identity_map m ON m.id_key = e.id_key GROUP BY m.profile_id),
+    memberships AS (SELECT profile_id, list(segment_id ORDER BY segment_id) AS segment_ids FROM segment_members GROUP BY profile_id)
+    SELECT f.profile_id, l.last_ts, l.consent, coalesce(s.segment_ids, []::VARCHAR[]) AS segment_ids
+      ${traitNames.map((_, index) => `, l.t${index}`).join('')}
+      ${featureNames.map((name) => `, f.${sqlIdentifier(name)}::DOUBLE`).join('')}
+    FROM features f LEFT JOIN latest l USING (profile_id) LEFT JOIN memberships s USING (profile_id)
+    ORDER BY l.last_ts DESC NULLS LAST, f.profile_id`;
+  const reader = await duck.runAndReadAll(sql);
+  const excluded = { noKey: 0, noConsent: 0, sharedKey: 0 };
+  const seenKeys = new Set<string>();
+  const records: DesiredRecord[] = [];
+  for (const values of reader.getRows()) {
+    const [profileId, , consent, segmentIds] = values as [string, unknown, string | null, string[] | { items: string[] }];
+    const traits: Record<string, string | null> = {};
+    traitNames.forEach((trait, index) => (traits[trait] = (values[4 + index] as string | null) ?? null));
+    const features: Record<string, number | null> = {};
+    featureNames.forEach((name, index) => {
+      const value = values[4 + traitNames.length + index];
+      features[name] = value === null || value === undefined ? null : Number(value);
+    });
+    const rawKey = mapping.identify_by === 'profile_id' ? profileId
+      : mapping.identify_by === 'user_id' ? (profileId.startsWith('u:') ? profileId.slice(2) : null)
+        : (traits[mapping.identify_by] ?? null);
+    const key = normalizeKey(mapping.identify_by, rawKey);
+    if (key === null) {
+      excluded.noKey += 1;
+      continue;
+    }
+    if (!consentAllows(consent, consentCategories)) {
+      excluded.noConsent += 1;
+      continue;
+    }
+    // Rows come most recent first: the profile seen last keeps a shared email.
+    if (seenKeys.has(key)) {
+      excluded.sharedKey += 1;
+      continue;
+    }
+    seenKeys.add(key);
+    const ids = Array.isArray(segmentIds) ? segmentIds : segmentIds.items;
+    records.push(desiredRecord({ profileId, key, consent, segmentIds: ids.map(String), features, traits }, mapping, segments));
+  }
+  return { records, spec: schemaSpec(mapping, segments), excluded };
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,137 @@
+import type { SyncModeName } from '../config/sink-schema.js';
+import type { PropertyValue, SinkChange, SinkOperation, SinkRecordRef } from './sink.js';
+
+/**
+ * The diff at the heart of a sync (DESIGN.md "Sync semantics"): desired state
+ * per (profile, sink) against what the sink *acknowledged* last time. Pure:
+ * the same inputs give the same changes, in a stable order.
+ *
+ * - Unchanged records cost no call.
+ * - segflow removes only memberships it added (acknowledged or pending) and
+ *   clears only values it set.
+ * - `pending` memberships (sent, outcome unknown: a crash mid-call) count as
+ *   "maybe a member": re-added if still desired, removed if not. That is what
+ *   makes a crash lose no removal.
+ */
+export interface DesiredRecord {
+  profileId: string;
+  key: string;
+  properties: Readonly<Record<string, PropertyValue>>;
+  lists: ReadonlySet<string>;
+}
+
+export interface AckedRecord {
+  profileId: string;
+  key: string;
+  vendorId?: string;
+  /** The owned property values the sink confirmed; null when no upsert was ever acknowledged. */
+  properties: Readonly<Record<string, PropertyValue>> | null;
+  lists: ReadonlyMap<string, 'pending' | 'member'>;
+}
+
+export interface PlanInput {
+  mode: SyncModeName;
+  desired: readonly DesiredRecord[];
+  acked: ReadonlyMap<string, AckedRecord>;
+  /** Changes parked in the dead-letter queue with the same content are not re-sent until retried or changed. */
+  isParked?: (change: SinkChange) => boolean;
+}
+
+export interface SyncPlan {
+  changes: SinkChange[];
+  /** Profiles whose vendor record is already in the desired state. */
+  unchanged: number;
+  parked: number;
+  /** Acknowledged state to drop with no vendor call: another profile now owns the same vendor record (identity merge). */
+  forget: string[];
+  counts: Record<SinkOperation, number>;
+}
+
+export function planSync(input: PlanInput): SyncPlan {
+  const { mode } = input;
+  const changes: SinkChange[] = [];
+  const forget: string[] = [];
+  let unchanged = 0;
+  let parked = 0;
+  const push = (change: SinkChange): void => {
+    if (input.isParked?.(change)) parked += 1;
+    else changes.push(change);
+  };
+
+  const desiredKeys = new Set(input.desired.map((record) => record.key));
+  for (const desired of input.desired) {
+    const acked = input.acked.get(desired.profileId);
+    const before = changes.length + parked;
+    const sameRecord = acked !== undefined && acked.key === desired.key;
+    if (acked && !sameRecord && mode === 'sync') {
+      // The profile's key changed (a new email): the old vendor record leaves segflow's lists.
+      const old: SinkRecordRef = { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) };
+      for (const list of [...acked.lists.keys()].sort()) push({ op: 'list-remove', record: old, list });
+    }
+    const record: SinkRecordRef = {
+      profileId: desired.profileId,
+      key: desired.key,
+      ...(sameRecord && acked.vendorId ? { vendorId: acked.vendorId } : {}),
+    };
+    const properties = mode === 'additive' && sameRecord && acked.properties ? keepSetValues(desired.properties, acked.properties) : desired.properties;
+    if (!sameRecord || acked.properties === null || !sameValues(properties, acked.properties)) {
+      push({ op: mode === 'enrich' ? 'update' : 'upsert', record, properties: { ...properties } });
+    }
+    // enrich never creates, so memberships wait until the record is known to exist.
+    if (mode !== 'enrich' || record.vendorId !== undefined) {
+      const current = sameRecord ? acked.lists : new Map<string, 'pending' | 'member'>();
+      for (const list of [...desired.lists].sort()) {
+        if (current.get(list) !== 'member') push({ op: 'list-add', record, list });
+      }
+      if (mode !== 'additive') {
+        for (const list of [...current.keys()].sort()) {
+          if (!desired.lists.has(list)) push({ op: 'list-remove', record, list });
+        }
+      }
+    }
+    if (changes.length + parked === before) unchanged += 1;
+  }
+
+  const desiredProfiles = new Set(input.desired.map((record) => record.profileId));
+  for (const acked of [...input.acked.values()].sort((a, b) => (a.profileId < b.profileId ? -1 : 1))) {
+    if (desiredProfiles.has(acked.profileId)) continue;
+    if (desiredKeys.has(acked.key)) {
+      forget.push(acked.profileId);
+      continue;
+    }
+    if (mode === 'additive') continue;
+    // Left the sink's scope (lost its key, deleted, merged away): undo what segflow set.
+    const record: SinkRecordRef = { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) };
+    for (const list of [...acked.lists.keys()].sort()) push({ op: 'list-remove', record, list });
+    const setValues = Object.entries(acked.properties ?? {}).filter(([, value]) => value !== null && value !== '');
+    if (setValues.length > 0) {
+      const cleared = Object.fromEntries(Object.keys(acked.properties ?? {}).map((name) => [name, null]));
+      push({ op: 'update', record, properties: cleared });
+    }
+  }
+
+  const counts = { upsert: 0, update: 0, 'list-add': 0, 'list-remove': 0, delete: 0 } as Record<SinkOperation, number>;
+  for (const change of changes) counts[change.op] += 1;
+  return { changes, unchanged, parked, forget, counts };
+}
+
+function sameValues(a: Readonly<Record<string, PropertyValue>>, b: Readonly<Record<string, PropertyValue>>): boolean {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const name of names) {
+    if (normalize(a[name]) !== normalize(b[name])) return false;
+  }
+  return true;
+}
+
+/** Vendors store "no value" as empty; segflow treats null, undefined and '' alike. */
+function normalize(value: PropertyValue | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function keepSetValues(desired: Readonly<Record<string, PropertyValue>>, acked: Readonly<Record<string, PropertyValue>>): Record<string, PropertyValue> {
+  const result: Record<string, PropertyValue> = { ...desired };
+  for (const [name, value] of Object.entries(result)) {
+    if ((value === null || value === '') && acked[name] !== undefined && acked[name] !== null) result[name] = acked[name];
+  }
+  return result;
+}

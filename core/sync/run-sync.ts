@@ -1,0 +1,143 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SinkMapping } from '../config/sink-schema.js';
+import { ConnectorError } from '../errors/connector-error.js';
+import type { StateDb } from '../store/state-db.js';
+import { AccountQueue } from './account-queue.js';
+import { minimumCalls } from './batching.js';
+import { loadDesiredState, loadSegments } from './desired-state.js';
+import { executeChanges, type ExecutionProgress, type ExecutionResult } from './executor.js';
+import { planSync, type SyncPlan } from './planner.js';
+import { asConnectorError, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import type { Sink, SinkChange, SinkOperation } from './sink.js';
+import { fingerprint, SyncStateStore } from './sync-state.js';
+
+/**
+ * One sync over every sink of a mapping: desired state from the run's
+ * tables, acknowledged state from SQLite, plan, then (unless planning only)
+ * prepare the vendor schema and execute. Sinks on different accounts run in
+ * parallel; sinks sharing an account share its queue and its limit.
+ */
+export interface WiredSink {
+  mapping: SinkMapping;
+  sink: Sink;
+}
+
+export interface SyncOptions {
+  duck: DuckDBConnection;
+  state: StateDb;
+  runId: string;
+  sinks: readonly WiredSink[];
+  /** Plan only: nothing is sent, nothing acknowledged. */
+  dryRun: boolean;
+  now: () => number;
+  signal: AbortSignal;
+  policy?: RetryPolicy;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  onProgress?: (sinkId: string, progress: ExecutionProgress) => void;
+}
+
+export interface SinkSyncSummary {
+  sinkId: string;
+  type: string;
+  mode: string;
+  profiles: number;
+  excluded: { noKey: number; noConsent: number; sharedKey: number };
+  unchanged: number;
+  parked: number;
+  planned: Record<SinkOperation, number>;
+  /** Up to three example changes per operation, PII masked. */
+  examples: Array<{ op: SinkOperation; profileId: string; key: string; detail: string }>;
+  minimumCalls: number;
+  execution?: ExecutionResult;
+  calls?: number;
+  /** Set when the sink could not start (bad credentials, missing fields). */
+  error?: string;
+}
+
+export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> {
+  const segments = await loadSegments(options.duck);
+  const queues = new Map<string, AccountQueue>();
+  const prepared = [];
+  for (const wired of options.sinks) {
+    const desired = await loadDesiredState(options.duck, wired.mapping, segments);
+    const store = new SyncStateStore(options.state, wired.mapping.id, options.now);
+    const parked = store.parkedFingerprints();
+    const plan = planSync({
+      mode: wired.mapping.mode,
+      desired: desired.records,
+      acked: store.loadAcked(),
+      isParked: parked.size === 0 ? undefined : (change) => parked.has(fingerprint(change)),
+    });
+    const capabilities = wired.sink.capabilities();
+    const summary: SinkSyncSummary = {
+      sinkId: wired.mapping.id,
+      type: wired.mapping.type,
+      mode: wired.mapping.mode,
+      profiles: desired.records.length,
+      excluded: desired.excluded,
+      unchanged: plan.unchanged,
+      parked: plan.parked,
+      planned: plan.counts,
+      examples: examples(plan),
+      minimumCalls: minimumCalls(plan.changes, capabilities),
+    };
+    if (!queues.has(wired.sink.account)) queues.set(wired.sink.account, new AccountQueue(capabilities));
+    prepared.push({ wired, desired, store, plan, summary, queue: queues.get(wired.sink.account) as AccountQueue });
+  }
+  if (options.dryRun) return prepared.map((item) => item.summary);
+
+  await Promise.all(prepared.map(async ({ wired, desired, store, plan, summary, queue }) => {
+    const callsBefore = queue.calls;
+    try {
+      store.forget(plan.forget);
+      const context = { request: <T>(label: string, call: () => Promise<T>) => queue.request(label, call), signal: options.signal, now: options.now };
+      await wired.sink.prepare(desired.spec, context);
+      summary.execution = await executeChanges(plan.changes, {
+        sink: wired.sink,
+        runId: options.runId,
+        state: store,
+        queue,
+        policy: options.policy ?? DEFAULT_RETRY_POLICY,
+        random: options.random ?? Math.random,
+        sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        now: options.now,
+        signal: options.signal,
+        onProgress: (progress) => options.onProgress?.(wired.mapping.id, progress),
+      });
+    } catch (error) {
+      const failure = asConnectorError(error);
+      summary.error = `${wired.mapping.id}: ${failure.message}`;
+      if (!(error instanceof ConnectorError)) throw error;
+    } finally {
+      summary.calls = queue.calls - callsBefore;
+    }
+  }));
+  await Promise.all([...queues.values()].map((queue) => queue.close()));
+  return prepared.map((item) => item.summary);
+}
+
+function examples(plan: SyncPlan): SinkSyncSummary['examples'] {
+  const perOp = new Map<SinkOperation, number>();
+  const result: SinkSyncSummary['examples'] = [];
+  for (const change of plan.changes) {
+    const count = perOp.get(change.op) ?? 0;
+    if (count >= 3) continue;
+    perOp.set(change.op, count + 1);
+    result.push({ op: change.op, profileId: change.record.profileId, key: maskKey(change.record.key), detail: describe(change) });
+  }
+  return result;
+}
+
+function describe(change: SinkChange): string {
+  if (change.op === 'list-add' || change.op === 'list-remove') return change.list;
+  if (change.op === 'delete') return '';
+  return Object.entries(change.properties).map(([name, value]) => `${name}=${value === null ? '∅' : String(value)}`).join(', ');
+}
+
+/** Plans and summaries never print a raw email: `j***@example.com`. */
+export function maskKey(key: string): string {
+  const at = key.indexOf('@');
+  if (at > 0) return `${key[0] ?? ''}***${key.slice(at)}`;
+  return key.length <= 4 ? key : `${key.slice(0, 4)}…`;
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectorError } from '../errors/connector-error.js';
+import { openStateDb } from '../store/state-db.js';
+import { AccountQueue } from './account-queue.js';
+import { executeChanges } from './executor.js';
+import { MemorySink } from './memory-sink.test-support.js';
+import { planSync, type DesiredRecord } from './planner.js';
+import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+import { fingerprint, SyncStateStore } from './sync-state.js';
+
+const now = () => Date.parse('2026-11-25T12:00:00Z');
+const desired = (index: number, lists: string[], tier = 'gold'): DesiredRecord => ({
+  profileId: `u:${index}`, key: `p${index}@example.com`, properties: { tier, score: index }, lists: new Set(lists),
+});
+
+async function sync(sink: MemorySink, store: SyncStateStore, records: DesiredRecord[], mode: 'sync' | 'additive' | 'enrich' = 'sync') {
+  const parked = store.parkedFingerprints();
+  const plan = planSync({ mode, desired: records, acked: store.loadAcked(), isParked: (change) => parked.has(fingerprint(change)) });
+  store.forget(plan.forget);
+  const queue = new AccountQueue(sink.capabilities());
+  const result = await executeChanges(plan.changes, {
+    sink, runId: 'r', state: store, queue, policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 }, random: () => 0.5,
+    sleep: () => Promise.resolve(), now, signal: new AbortController().signal,
+  });
+  await queue.close();
+  return { plan, result };
+}
+
+function setup() {
+  const db = openStateDb(':memory:');
+  return { db, store: new SyncStateStore(db, 'crm', now), sink: new MemorySink() };
+}
+
+describe('sync engine (planner + executor + acknowledged state)', () => {
+  it('creates, then sends nothing for unchanged records, then only the churn', async () => {
+    const { store, sink } = setup();
+    const people = Array.from({ length: 35 }, (_, index) => desired(index, index % 2 === 0 ? ['vip'] : []));
+    const first = await sync(sink, store, people);
+    expect(first.result.applied).toBe(35 + 18);
+    expect(sink.records.size).toBe(35);
+    expect(sink.lists.get('vip')?.size).toBe(18);
+    expect(sink.calls).toBe(4 + 1);
+
+    const again = await sync(sink, store, people);
+    expect(again.plan.changes).toHaveLength(0);
+    expect(again.plan.unchanged).toBe(35);
+
+    const churned = people.map((person, index) => (index < 4 ? desired(index, index % 2 === 0 ? [] : ['vip'], 'silver') : person));
+    const third = await sync(sink, store, churned);
+    expect(third.plan.counts).toMatchObject({ upsert: 4, 'list-add': 2, 'list-remove': 2 });
+    expect([...(sink.lists.get('vip') ?? [])].sort()).toEqual(people.filter((_, index) => index >= 4 && index % 2 === 0).map((p) => p.key).concat(['p1@example.com', 'p3@example.com']).sort());
+    expect(sink.creates).toBe(35);
+  });
+
+  it('never removes a membership it did not add, and additive mode removes nothing', async () => {
+    const { store, sink } = setup();
+    sink.lists.set('vip', new Set(['someone-else@example.com']));
+    await sync(sink, store, [desired(1, ['vip'])]);
+    await sync(sink, store, [desired(1, [])], 'additive');
+    expect(sink.lists.get('vip')).toEqual(new Set(['someone-else@example.com', 'p1@example.com']));
+    await sync(sink, store, [desired(1, [])]);
+    expect(sink.lists.get('vip')).toEqual(new Set(['someone-else@example.com']));
+  });
+
+  it('enrich mode updates existing records and never creates', async () => {
+    const { store, sink } = setup();
+    sink.records.set('p1@example.com', { id: '77', properties: {} });
+    const { result } = await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])], 'enrich');
+    expect(sink.records.size).toBe(1);
+    expect(sink.records.get('p1@example.com')?.properties).toEqual({ tier: 'gold', score: 1 });
+    expect(result.byOp.update).toMatchObject({ applied: 1, skipped: 1 });
+    // Memberships follow once the record is known to exist.
+    await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])], 'enrich');
+    expect(sink.lists.get('vip')).toEqual(new Set(['p1@example.com']));
+  });
+
+  it('throttling waits do not use up attempts; exhausted 5xx retries leave the change for the next run', async () => {
+    const { store, sink } = setup();
+    for (let index = 0; index < 8; index++) sink.failNext.push(new ConnectorError('retryable', 'memory.throttled', 'slow down', { throttled: true, retryAfterMs: 1 }));
+    const throttled = await sync(sink, store, [desired(1, [])]);
+    expect(throttled.result.applied).toBe(1);
+    expect(throttled.result.throttled).toBe(8);
+
+    for (let index = 0; index < 3; index++) sink.failNext.push(new ConnectorError('retryable', 'memory.unavailable', 'HTTP 503'));
+    const failing = await sync(sink, store, [desired(1, [], 'silver')]);
+    expect(failing.result.failed).toBe(1);
+    expect(sink.records.get('p1@example.com')?.properties.tier).toBe('gold');
+    const next = await sync(sink, store, [desired(1, [], 'silver')]);
+    expect(next.result.applied).toBe(1);
+    expect(sink.records.get('p1@example.com')?.properties.tier).toBe('silver');
+  });
+
+  it('sends vendor rejections to the dead-letter queue once, and re-sends when the record changes', async () => {
+    const { db, store, sink } = setup();
+    sink.rejectKeys.add('p2@example.com');
+    const first = await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])]);
+    expect(first.result.deadLettered).toBe(1);
+    expect(first.result.blocked).toBe(1);
+    const letters = db.prepare('SELECT profile_id, op, error_code, error_message FROM sink_dlq WHERE resolved_at IS NULL').all();
+    expect(letters).toEqual([{ profile_id: 'u:2', op: 'upsert', error_code: 'memory.invalid', error_message: 'record u:2 rejected: invalid value' }]);
+    const second = await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])]);
+    expect(second.plan.parked).toBe(1);
+    expect(sink.calls).toBe(2); // the second run sent nothing: the rejected upsert is parked, its list-add blocked
+    sink.rejectKeys.clear();
+    await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'], 'silver')]);
+    expect(sink.lists.get('vip')).toEqual(new Set(['p1@example.com', 'p2@example.com']));
+    expect(db.prepare('SELECT count(*) AS open FROM sink_dlq WHERE resolved_at IS NULL').get()).toEqual({ open: 0 });
+  });
+
+  it('bad credentials stop the run with the reason and acknowledge nothing', async () => {
+    const { store, sink } = setup();
+    sink.failNext.push(new ConnectorError('config', 'memory.auth', 'the access token was rejected; set MEMORY_TOKEN'));
+    const { result } = await sync(sink, store, [desired(1, [])]);
+    expect(result.stopped).toMatch(/access token was rejected/);
+    expect(store.loadAcked().size).toBe(0);
+  });
+
+  it('a membership sent but never acknowledged (crash) is removed later if no longer wanted', async () => {
+    const { store, sink } = setup();
+    await sync(sink, store, [desired(1, [])]);
+    // Simulate the crash window: the add reached the vendor, the process died before the acknowledgement.
+    const plan = planSync({ mode: 'sync', desired: [desired(1, ['vip'])], acked: store.loadAcked() });
+    const add = plan.changes.filter((change) => change.op === 'list-add');
+    store.markPending(add);
+    sink.lists.set('vip', new Set(['p1@example.com']));
+    await sync(sink, store, [desired(1, [])]);
+    expect(sink.lists.get('vip')?.size).toBe(0);
+    expect(store.loadAcked().get('u:1')?.lists.size).toBe(0);
+  });
+
+  it('a profile that loses its email has its memberships removed and its values cleared', async () => {
+    const { store, sink } = setup();
+    await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])]);
+    await sync(sink, store, [desired(1, ['vip'])]);
+    expect(sink.lists.get('vip')).toEqual(new Set(['p1@example.com']));
+    expect(sink.records.get('p2@example.com')?.properties).toEqual({ tier: null, score: null });
+    const after = await sync(sink, store, [desired(1, ['vip'])]);
+    expect(after.plan.changes).toHaveLength(0);
+  });
+});

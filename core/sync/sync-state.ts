@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type { ConnectorError } from '../errors/connector-error.js';
+import type { StateDb } from '../store/state-db.js';
+import type { AckedRecord } from './planner.js';
+import type { PropertyValue, SinkChange } from './sink.js';
+
+/**
+ * Acknowledged sink state in SQLite. Every write here follows a vendor
+ * answer (or, for `pending` memberships, precedes the call), so after a
+ * crash the planner sees exactly what the vendor confirmed plus what may
+ * have reached it.
+ */
+export class SyncStateStore {
+  constructor(
+    private readonly db: StateDb,
+    readonly sinkId: string,
+    private readonly now: () => number,
+  ) {}
+
+  loadAcked(): Map<string, AckedRecord> {
+    const acked = new Map<string, { profileId: string; key: string; vendorId?: string; properties: Record<string, PropertyValue> | null; lists: Map<string, 'pending' | 'member'> }>();
+    const records = this.db
+      .prepare('SELECT profile_id, record_key, vendor_id, properties FROM sink_records WHERE sink_id = ?')
+      .all(this.sinkId) as Array<{ profile_id: string; record_key: string; vendor_id: string | null; properties: string | null }>;
+    for (const row of records) {
+      acked.set(row.profile_id, {
+        profileId: row.profile_id,
+        key: row.record_key,
+        ...(row.vendor_id ? { vendorId: row.vendor_id } : {}),
+        properties: row.properties === null ? null : (JSON.parse(row.properties) as Record<string, PropertyValue>),
+        lists: new Map(),
+      });
+    }
+    const memberships = this.db
+      .prepare('SELECT m.profile_id, m.list_key, m.state, r.record_key FROM sink_memberships m LEFT JOIN sink_records r ON r.sink_id = m.sink_id AND r.profile_id = m.profile_id WHERE m.sink_id = ?')
+      .all(this.sinkId) as Array<{ profile_id: string; list_key: string; state: 'pending' | 'member'; record_key: string | null }>;
+    for (const row of memberships) {
+      const record = acked.get(row.profile_id);
+      // A membership without a record row cannot happen (adds need a vendor id, which only an acked upsert gives).
+      if (record) record.lists.set(row.list_key, row.state);
+    }
+    return acked;
+  }
+
+  /** Records "this add may reach the vendor" before the call, so a crash right after cannot hide a membership from later removal. */
+  markPending(changes: readonly SinkChange[]): void {
+    const insert = this.db.prepare("INSERT INTO sink_memberships (sink_id, profile_id, list_key, state) VALUES (?, ?, ?, 'pending') ON CONFLICT DO NOTHING");
+    this.db.transaction(() => {
+      for (const change of changes) if (change.op === 'list-add') insert.run(this.sinkId, change.record.profileId, change.list);
+    })();
+  }
+
+  /** One transaction per vendor answer: every acknowledged change of a batch lands together. */
+  acknowledge(acks: ReadonlyArray<{ change: SinkChange; vendorId?: string }>): void {
+    const at = new Date(this.now()).toISOString();
+    const upsertRecord = this.db.prepare(`INSERT INTO sink_records (sink_id, profile_id, record_key, vendor_id, properties, acked_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (sink_id, profile_id) DO UPDATE SET record_key = excluded.record_key, vendor_id = coalesce(excluded.vendor_id, vendor_id), properties = excluded.properties, acked_at = excluded.acked_at`);
+    const member = this.db.prepare("INSERT INTO sink_memberships (sink_id, profile_id, list_key, state) VALUES (?, ?, ?, 'member') ON CONFLICT DO UPDATE SET state = 'member'");
+    const removeMember = this.db.prepare('DELETE FROM sink_memberships WHERE sink_id = ? AND profile_id = ? AND list_key = ?');
+    const removeRecord = this.db.prepare('DELETE FROM sink_records WHERE sink_id = ? AND profile_id = ?');
+    const removeAllMembers = this.db.prepare('DELETE FROM sink_memberships WHERE sink_id = ? AND profile_id = ?');
+    // A change that went through supersedes its dead letter (the partial index makes this cheap when there is none).
+    const resolveDeadLetter = this.db.prepare("UPDATE sink_dlq SET resolved_at = ? WHERE sink_id = ? AND profile_id = ? AND op = ? AND coalesce(list_key, '') = ? AND resolved_at IS NULL");
+    this.db.transaction(() => {
+      for (const { change, vendorId } of acks) {
+        const { profileId, key } = change.record;
+        resolveDeadLetter.run(at, this.sinkId, profileId, change.op, 'list' in change ? change.list : '');
+        switch (change.op) {
+          case 'upsert':
+          case 'update':
+            upsertRecord.run(this.sinkId, profileId, key, vendorId ?? change.record.vendorId ?? null, JSON.stringify(change.properties), at);
+            break;
+          case 'list-add':
+            member.run(this.sinkId, profileId, change.list);
+            break;
+          case 'list-remove':
+            removeMember.run(this.sinkId, profileId, change.list);
+            break;
+          case 'delete':
+            removeAllMembers.run(this.sinkId, profileId);
+            removeRecord.run(this.sinkId, profileId);
+            break;
+        }
+      }
+    })();
+  }
+
+  /** An `update` the vendor skipped because the record does not exist (enrich mode): remember that nothing is there. */
+  forget(profileIds: readonly string[]): void {
+    const removeRecord = this.db.prepare('DELETE FROM sink_records WHERE sink_id = ? AND profile_id = ?');
+    const removeMembers = this.db.prepare('DELETE FROM sink_memberships WHERE sink_id = ? AND profile_id = ?');
+    this.db.transaction(() => {
+      for (const profileId of profileIds) {
+        removeMembers.run(this.sinkId, profileId);
+        removeRecord.run(this.sinkId, profileId);
+      }
+    })();
+  }
+
+  deadLetter(runId: string, failures: ReadonlyArray<{ change: SinkChange; error: ConnectorError }>): void {
+    const insert = this.db.prepare(`INSERT INTO sink_dlq (sink_id, run_id, profile_id, op, list_key, fingerprint, change, error_code, error_message, failed_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const resolveOlder = this.db.prepare('UPDATE sink_dlq SET resolved_at = ? WHERE sink_id = ? AND profile_id = ? AND op = ? AND coalesce(list_key, \'\') = ? AND resolved_at IS NULL');
+    const at = new Date(this.now()).toISOString();
+    this.db.transaction(() => {
+      for (const { change, error } of failures) {
+        const list = 'list' in change ? change.list : '';
+        resolveOlder.run(at, this.sinkId, change.record.profileId, change.op, list);
+        insert.run(this.sinkId, runId, change.record.profileId, change.op, list || null, fingerprint(change), JSON.stringify(change), error.code, error.message, at);
+      }
+    })();
+  }
+
+  /** Fingerprints of open dead letters: the same change is not re-sent until retried or changed. */
+  parkedFingerprints(): Set<string> {
+    const rows = this.db.prepare('SELECT fingerprint FROM sink_dlq WHERE sink_id = ? AND resolved_at IS NULL').all(this.sinkId) as Array<{ fingerprint: string }>;
+    return new Set(rows.map((row) => row.fingerprint));
+  }
+}
+
+/** Identifies a change by its content: a dead letter stays parked until the record's desired state changes. */
+export function fingerprint(change: SinkChange): string {
+  const content = JSON.stringify([change.op, change.record.profileId, change.record.key, 'list' in change ? change.list : null, 'properties' in change ? sortedEntries(change.properties) : null]);
+  return createHash('sha256').update(content).digest('base64url').slice(0, 22);
+}
+
+function sortedEntries(properties: Readonly<Record<string, PropertyValue>>): Array<[string, PropertyValue]> {
+  return Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
