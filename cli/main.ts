@@ -5,12 +5,19 @@ import { ConnectorError, UserError } from '../core/errors/index.js';
 import { generateCommand } from './commands/generate.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { syncCommand } from './commands/sync.js';
+import { dlqCommand } from './commands/dlq.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
 
 const USAGE = `segflow: behavioral events in, customer segments out
 
 usage:
-  segflow run FILE [--state DIR] [--json] [--quiet]   ingest → identity → features → segments
+  segflow run FILE [--state DIR] [--json] [--quiet]   ingest → identity → features → segments (→ sync, when the mapping has sinks)
+  segflow plan FILE [--sink ID]                       what a sync would change, per sink and operation; nothing is sent
+  segflow sync FILE [--sink ID]                       send the last run's segments to the sinks
+  segflow dlq list|retry FILE [--sink ID]             changes the vendors rejected, and their reasons; retry re-sends them
+  segflow sandbox [--port N]                          start the vendor simulators (HubSpot, Salesforce, Marketo) locally
   segflow validate FILE                               check a mapping; every problem at file:line:col
   segflow generate --out FILE [--users N | --events N] [--seed N] [--days N] [--start YYYY-MM-DD] [--duplicates RATE]
                                                       a synthetic retail world (Segment-spec JSONL, .gz ok)
@@ -37,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       start: { type: 'string' },
       duplicates: { type: 'string' },
       write: { type: 'string' },
+      sink: { type: 'string' },
+      port: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -49,6 +58,17 @@ async function main(argv: string[]): Promise<number> {
     case 'run':
       if (!file) return usageError('run needs a mapping file');
       return runCommand({ file, state: values.state, json: values.json, quiet: values.quiet || values.json });
+    case 'plan':
+    case 'sync':
+      if (!file) return usageError(`${command} needs a mapping file`);
+      return syncCommand({ file, state: values.state, json: values.json, quiet: values.quiet || values.json, dryRun: command === 'plan', ...(values.sink ? { sink: values.sink } : {}) });
+    case 'dlq': {
+      const mappingFile = positionals[1];
+      if (!mappingFile) return usageError('dlq needs an action (list or retry) and a mapping file');
+      return dlqCommand({ action: positionals[0], file: mappingFile, state: values.state, json: values.json, ...(values.sink ? { sink: values.sink } : {}) });
+    }
+    case 'sandbox':
+      return sandboxCommand({ port: values.port });
     case 'validate':
       if (!file) return usageError('validate needs a mapping file');
       return validateCommand(file, (text) => process.stdout.write(text));

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { buildMappingSchema } from '../core/config/mapping-schema.js';
 import { sourceSchemas } from '../connectors/registry.js';
+import { sinkSchemas } from '../connectors/sink-registry.js';
 
 /** The full mapping schema: core's sections plus every registered connector's. */
 export function fullMappingSchema() {
-  return buildMappingSchema(sourceSchemas());
+  return buildMappingSchema(sourceSchemas(), sinkSchemas());
 }
 
 /** JSON Schema for editors (yaml-language-server), written to mappings/schema.json. */

@@ -4,6 +4,8 @@ import { runPipeline } from '../../core/pipeline/run-pipeline.js';
 import { wireSources } from '../../connectors/registry.js';
 import { createProgress } from '../output/progress.js';
 import { formatRunSummary } from '../output/summary-table.js';
+import { formatSyncResults } from '../output/sync-table.js';
+import { syncStep } from './sync-step.js';
 import { loadMapping } from './validate.js';
 
 export interface RunCommandOptions {
@@ -42,8 +44,16 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     signal: controller.signal,
     onStage: (stage) => progress.stage(stage),
     onIngestProgress: (counts) => progress.ingest(counts),
+    ...(loaded.mapping.sinks.length > 0
+      ? {
+          sync: ({ duck, state, runId }: Parameters<NonNullable<Parameters<typeof runPipeline>[0]['sync']>>[0]) =>
+            syncStep({ mapping: loaded.mapping, duck, state, runId, dryRun: false, signal: controller.signal }),
+        }
+      : {}),
   });
   progress.done();
   process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
-  return 0;
+  if (summary.sync && !options.json) process.stdout.write(`\n${formatSyncResults(summary.sync, `segflow dlq list ${options.file}`)}`);
+  const syncFailed = summary.sync?.some((sink) => sink.error !== undefined || sink.execution?.stopped !== undefined) ?? false;
+  return syncFailed ? 1 : 0;
 }

@@ -104,9 +104,9 @@ segments:
   });
 
   it('rejects sections that are not supported yet, by name', () => {
-    const result = parseMappingText('m.yaml', `${GOOD}sinks:\n  - type: hubspot\n`, schema);
+    const result = parseMappingText('m.yaml', `${GOOD}triggers:\n  - type: abandoned_cart\n`, schema);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues[0]?.message).toMatch(/"sinks" is not supported yet/);
+    expect(result.issues[0]?.message).toMatch(/"triggers" is not supported yet/);
   });
 });

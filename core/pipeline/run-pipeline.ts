@@ -11,11 +11,13 @@ import { stitchProfiles, type StitchSummary } from '../identity/stitch-profiles.
 import { runIngest, type IngestSourceEntry, type SourceRunCounts } from '../ingest/ingest-runner.js';
 import { buildSegments, type SegmentSummary } from '../segments/build-segments.js';
 import { openEventStore } from '../store/event-store.js';
-import { openStateDb } from '../store/state-db.js';
+import { openStateDb, type StateDb } from '../store/state-db.js';
+import type { SinkSyncSummary } from '../sync/run-sync.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { resolveAsOf } from './as-of.js';
 import { UserError } from '../errors/user-error.js';
 
-export type Stage = 'ingest' | 'identity' | 'features' | 'segments';
+export type Stage = 'ingest' | 'identity' | 'features' | 'segments' | 'sync';
 
 export interface PipelineOptions {
   mapping: Mapping;
@@ -27,6 +29,8 @@ export interface PipelineOptions {
   signal: AbortSignal;
   onStage?: (stage: Stage) => void;
   onIngestProgress?: (counts: SourceRunCounts) => void;
+  /** The sync step (the CLI wires the mapping's sinks): runs after segments, inside the same stores. */
+  sync?: (context: { duck: DuckDBConnection; state: StateDb; runId: string }) => Promise<SinkSyncSummary[]>;
 }
 
 export interface RunSummary {
@@ -41,6 +45,8 @@ export interface RunSummary {
   profiles: number;
   features: string[];
   segments: SegmentSummary[];
+  /** One entry per sink when the mapping has sinks. */
+  sync?: SinkSyncSummary[];
   timingsMs: Record<Stage, number>;
 }
 
@@ -53,6 +59,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
   const store = await openEventStore(join(options.stateDir, 'events.duckdb'));
   const state = openStateDb(join(options.stateDir, 'state.sqlite'));
   const timings = { ingest: 0, identity: 0, features: 0, segments: 0 } as Record<Stage, number>;
+  if (options.sync) timings.sync = 0;
   const timed = async <T>(stage: Stage, work: () => Promise<T>): Promise<T> => {
     options.onStage?.(stage);
     const started = performance.now();
@@ -92,6 +99,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       return plan.columns;
     });
     const segments = await timed('segments', () => buildSegments(duck, mapping.segments));
+    const sync = options.sync ? await timed('sync', () => (options.sync as NonNullable<PipelineOptions['sync']>)({ duck, state, runId })) : undefined;
 
     const totals = await duck.runAndReadAll('SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM features), (SELECT count(*) FROM quarantine WHERE run_id = $1)', [runId]);
     const [storedTotal, profiles, quarantinedRows] = (totals.getRows()[0] ?? [0, 0, 0]).map(Number) as [number, number, number];
@@ -113,6 +121,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       profiles,
       features,
       segments,
+      ...(sync ? { sync } : {}),
       timingsMs: timings,
     };
     state.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?').run(new Date(options.now()).toISOString(), 'succeeded', JSON.stringify(summary), runId);

@@ -127,3 +127,10 @@ export function fingerprint(change: SinkChange): string {
 function sortedEntries(properties: Readonly<Record<string, PropertyValue>>): Array<[string, PropertyValue]> {
   return Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** A sandbox sink talks to a simulator that starts empty: its acknowledged state and dead letters start empty too. */
+export function resetSinkState(db: StateDb, sinkId: string): void {
+  db.transaction(() => {
+    for (const table of ['sink_records', 'sink_memberships', 'sink_dlq']) db.prepare(`DELETE FROM ${table} WHERE sink_id = ?`).run(sinkId);
+  })();
+}
