@@ -5,11 +5,12 @@ import type { StateDb } from '../store/state-db.js';
 import { AccountQueue } from './account-queue.js';
 import { minimumCalls } from './batching.js';
 import { loadDesiredState, loadSegments } from './desired-state.js';
-import { executeChanges, type ExecutionProgress, type ExecutionResult } from './executor.js';
-import { planSync, type SyncPlan } from './planner.js';
+import type { ExecutionProgress, ExecutionResult } from './executor.js';
+import type { SyncPlan } from './planner.js';
+import { planSink, syncSink } from './sync-sink.js';
 import { asConnectorError, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import type { Sink, SinkChange, SinkOperation } from './sink.js';
-import { fingerprint, SyncStateStore } from './sync-state.js';
+import { SyncStateStore } from './sync-state.js';
 
 /**
  * One sync over every sink of a mapping: desired state from the run's
@@ -62,13 +63,7 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
   for (const wired of options.sinks) {
     const desired = await loadDesiredState(options.duck, wired.mapping, segments);
     const store = new SyncStateStore(options.state, wired.mapping.id, options.now);
-    const parked = store.parkedFingerprints();
-    const plan = planSync({
-      mode: wired.mapping.mode,
-      desired: desired.records,
-      acked: store.loadAcked(),
-      isParked: parked.size === 0 ? undefined : (change) => parked.has(fingerprint(change)),
-    });
+    const plan = planSink({ store, desired: desired.records, mode: wired.mapping.mode });
     const capabilities = wired.sink.capabilities();
     const summary: SinkSyncSummary = {
       sinkId: wired.mapping.id,
@@ -90,13 +85,13 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
   await Promise.all(prepared.map(async ({ wired, desired, store, plan, summary, queue }) => {
     const callsBefore = queue.calls;
     try {
-      store.forget(plan.forget);
-      const context = { request: <T>(label: string, call: () => Promise<T>) => queue.request(label, call), signal: options.signal, now: options.now };
-      await wired.sink.prepare(desired.spec, context);
-      summary.execution = await executeChanges(plan.changes, {
+      const { result } = await syncSink({
         sink: wired.sink,
+        store,
+        desired: desired.records,
+        spec: desired.spec,
+        mode: wired.mapping.mode,
         runId: options.runId,
-        state: store,
         queue,
         policy: options.policy ?? DEFAULT_RETRY_POLICY,
         random: options.random ?? Math.random,
@@ -104,7 +99,8 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
         now: options.now,
         signal: options.signal,
         onProgress: (progress) => options.onProgress?.(wired.mapping.id, progress),
-      });
+      }, plan);
+      summary.execution = result;
     } catch (error) {
       const failure = asConnectorError(error);
       summary.error = `${wired.mapping.id}: ${failure.message}`;

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStateDb } from '../core/store/state-db.js';
+import { HARNESSES } from './support/harnesses.js';
+import type { RunningSimulator } from './support/sink-harness.js';
+import { syncOnce } from './support/sync-once.js';
+import { scenarioPopulation, scenarioSpec } from './support/sync-scenario.js';
+import { expectVendorMatches, SCENARIO_FIELDS } from './support/vendor-expectations.js';
+
+/**
+ * The contract every sink meets, run against each vendor's simulator with
+ * the real client over HTTP: a first sync of 10k profiles and a churned
+ * re-sync leave the vendor exactly in the desired state, with no duplicate
+ * record, and unchanged records cost no call. Limits are a higher tier than
+ * the published default so the suite stays fast; pacing is the same code.
+ */
+const PROFILES = 10_000;
+
+describe.each(HARNESSES)('sink contract: $name', (harness) => {
+  let simulator: RunningSimulator | undefined;
+  afterEach(async () => {
+    await simulator?.stop();
+    simulator = undefined;
+  });
+
+  it('10k profiles, then segment churn: the vendor equals the desired state after each sync', async () => {
+    simulator = await harness.startSimulator({ seed: 11, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 5 } });
+    const sink = harness.createSink(simulator.sinkConfig);
+    const state = openStateDb(':memory:');
+    const fields = SCENARIO_FIELDS[harness.name]!;
+    const spec = scenarioSpec(fields);
+
+    const first = scenarioPopulation(PROFILES, 0, fields);
+    const run1 = await syncOnce({ sink, state, desired: first, spec });
+    expect(run1.result.stopped).toBeUndefined();
+    expect(run1.result.deadLettered + run1.result.failed + run1.result.blocked).toBe(0);
+    expect(run1.result.created).toBe(PROFILES);
+    expectVendorMatches(simulator.view, harness, first);
+
+    const second = scenarioPopulation(PROFILES, 1, fields);
+    const run2 = await syncOnce({ sink, state, desired: second, spec });
+    expect(run2.result.deadLettered + run2.result.failed + run2.result.blocked).toBe(0);
+    const kept = new Set(second.map((record) => record.key));
+    const departed = first.filter((record) => !kept.has(record.key)).map((record) => record.key);
+    expect(departed.length).toBeGreaterThan(100);
+    expectVendorMatches(simulator.view, harness, second, departed);
+    // Only the churn was sent: far fewer changes than a full re-sync.
+    expect(run2.plan.unchanged).toBeGreaterThan(PROFILES * 0.8);
+    expect(run2.plan.changes.length).toBeLessThan(run1.plan.changes.length / 3);
+
+    const run3 = await syncOnce({ sink, state, desired: second, spec });
+    expect(run3.plan.changes).toHaveLength(0);
+    await sink.close?.();
+  });
+});

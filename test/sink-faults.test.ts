@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStateDb } from '../core/store/state-db.js';
+import { HARNESSES } from './support/harnesses.js';
+import type { RunningSimulator } from './support/sink-harness.js';
+import { syncOnce } from './support/sync-once.js';
+import { scenarioPopulation, scenarioSpec } from './support/sync-scenario.js';
+import { expectVendorMatches, SCENARIO_FIELDS } from './support/vendor-expectations.js';
+
+/**
+ * A bad day at the vendor: 10% of calls answer 5xx, a throttle storm at the
+ * start, every token expires mid-run, 1% of records fail the vendor's
+ * validation. The run must end with every good record applied, every
+ * rejected one in the dead-letter queue with the vendor's reason, and
+ * nothing applied twice (no duplicate records).
+ */
+const PROFILES = 3_000;
+
+describe.each(HARNESSES)('sink faults: $name', (harness) => {
+  let simulator: RunningSimulator | undefined;
+  afterEach(async () => {
+    await simulator?.stop();
+    simulator = undefined;
+  });
+
+  it('5xx, a 429 storm, a token expiry and 1% rejections: good records applied, rejected ones dead-lettered with the reason', async () => {
+    simulator = await harness.startSimulator({ seed: 5, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 5 } });
+    const sink = harness.createSink(simulator.sinkConfig);
+    const state = openStateDb(':memory:');
+    const fields = SCENARIO_FIELDS[harness.name]!;
+    const desired = scenarioPopulation(PROFILES, 0, fields);
+    const rejected = new Set(desired.filter((_, index) => index % 100 === 37).map((record) => record.key));
+    simulator.view.setFaults({ serverErrorRate: 0.1, throttleUntil: Date.now() + 1_500, rejectKeys: rejected });
+    const expiry = setTimeout(() => simulator?.view.expireTokens(), 2_000);
+
+    const run = await syncOnce({ sink, state, desired, spec: scenarioSpec(fields), policy: { maxAttempts: 8 } });
+    clearTimeout(expiry);
+    const stats = simulator.view.stats();
+    expect(stats.serverErrors).toBeGreaterThan(0);
+    expect(stats.injectedThrottles).toBeGreaterThan(0);
+    expect(run.result.stopped).toBeUndefined();
+    expect(run.result.failed).toBe(0);
+
+    // Every rejected record is dead-lettered once, with the vendor's reason; their memberships wait.
+    const letters = state.prepare("SELECT profile_id, op, error_code, error_message FROM sink_dlq WHERE resolved_at IS NULL").all() as Array<{ profile_id: string; op: string; error_code: string; error_message: string }>;
+    const rejectedProfiles = desired.filter((record) => rejected.has(record.key)).map((record) => record.profileId).sort();
+    expect(letters.map((letter) => letter.profile_id).sort()).toEqual(rejectedProfiles);
+    for (const letter of letters) {
+      expect(letter.op).toBe('upsert');
+      expect(letter.error_message.length).toBeGreaterThan(10);
+      expect(letter.error_message).not.toMatch(/@example\.com/);
+    }
+
+    // Every good record is in the desired state, once.
+    const good = desired.filter((record) => !rejected.has(record.key));
+    expectVendorMatches(simulator.view, harness, good);
+    expect(simulator.view.records().size).toBe(good.length);
+    expect(run.result.created).toBe(good.length);
+    await sink.close?.();
+  });
+});

@@ -1,0 +1,5 @@
+import { harness as marketo } from '../../connectors/sinks/marketo/harness.test-support.js';
+import type { SinkHarness } from './sink-harness.js';
+
+/** Every vendor sink with a simulator: the contract, fault, crash and benchmark runs iterate over these. */
+export const HARNESSES: SinkHarness[] = [marketo];

@@ -1,0 +1,33 @@
+import type { ExecutionResult } from '../../core/sync/executor.js';
+import type { DesiredRecord, SyncPlan } from '../../core/sync/planner.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/sync/retry-policy.js';
+import type { Sink, SinkSchemaSpec } from '../../core/sync/sink.js';
+import { AccountQueue, syncSink } from '../../core/sync/sync-sink.js';
+import { SyncStateStore } from '../../core/sync/sync-state.js';
+import type { StateDb } from '../../core/store/state-db.js';
+
+/** One sync of a desired population through the engine's own per-sink path (plan → prepare → execute). */
+export async function syncOnce(options: {
+  sink: Sink;
+  state: StateDb;
+  desired: readonly DesiredRecord[];
+  spec: SinkSchemaSpec;
+  mode?: 'sync' | 'additive' | 'enrich';
+  policy?: Partial<RetryPolicy>;
+  seed?: number;
+}): Promise<{ plan: SyncPlan; result: ExecutionResult; calls: number }> {
+  const queue = new AccountQueue(options.sink.capabilities());
+  let seed = options.seed ?? 1;
+  const random = () => {
+    // A tiny seeded LCG: jitter only needs to be reproducible here.
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const { plan, result } = await syncSink({
+    sink: options.sink, store: new SyncStateStore(options.state, 'sink', Date.now), desired: options.desired, spec: options.spec,
+    mode: options.mode ?? 'sync', queue, runId: 'test', policy: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 20, maxDelayMs: 200, ...options.policy },
+    random, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), now: Date.now, signal: new AbortController().signal,
+  });
+  await queue.close();
+  return { plan, result, calls: queue.calls };
+}
