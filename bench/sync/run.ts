@@ -1,0 +1,92 @@
+/**
+ * bench/sync: 100k changed profiles per sink against its simulator at the
+ * vendor's published limits. Prints records/s as a fraction of the ceiling
+ * the limits allow, API calls against the minimum possible, and the 429s
+ * our own pacing caused (simulator-counted `rateLimited`; injected faults
+ * are off here).
+ *
+ *   npx tsx bench/sync/run.ts [--profiles 100000] [--vendors hubspot,marketo,salesforce] [--json]
+ */
+import { parseArgs } from 'node:util';
+import { openStateDb } from '../../core/store/state-db.js';
+import { minimumCalls } from '../../core/sync/batching.js';
+import { HARNESSES } from '../../test/support/harnesses.js';
+import { syncOnce } from '../../test/support/sync-once.js';
+import { scenarioPopulation, scenarioSpec } from '../../test/support/sync-scenario.js';
+import { SCENARIO_FIELDS } from '../../test/support/vendor-expectations.js';
+import { ceilingFor, type Ceiling } from './ceiling.js';
+
+const { values } = parseArgs({
+  options: {
+    profiles: { type: 'string', default: '100000' },
+    vendors: { type: 'string', default: HARNESSES.map((harness) => harness.name).join(',') },
+    json: { type: 'boolean', default: false },
+  },
+});
+const profiles = Number(values.profiles);
+const wanted = new Set(values.vendors.split(','));
+
+interface Row {
+  vendor: string;
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  ceiling: Ceiling;
+  calls: number;
+  minimumCalls: number;
+  selfInflicted429: number;
+  applied: number;
+  failed: number;
+}
+
+const rows: Row[] = [];
+for (const harness of HARNESSES.filter((candidate) => wanted.has(candidate.name))) {
+  const simulator = await harness.startSimulator({ seed: 1 });
+  try {
+    const sink = harness.createSink(simulator.sinkConfig);
+    const fields = SCENARIO_FIELDS[harness.name]!;
+    // Records only (no list phase): the ceiling the issue defines is records through the upsert endpoint.
+    const desired = scenarioPopulation(profiles, 0, fields).map((record) => ({ ...record, lists: new Set<string>() }));
+    const spec = { ...scenarioSpec(fields), lists: [] };
+    const state = openStateDb(':memory:');
+    // Schema setup (properties, fields) is not part of the measured sync: do it once first.
+    await sink.prepare(spec, { request: (_label, call) => call(), signal: new AbortController().signal, now: Date.now });
+    simulator.view.resetStats();
+    process.stderr.write(`${harness.name}: syncing ${profiles.toLocaleString('en-US')} profiles at the published limits…\n`);
+    const started = performance.now();
+    const run = await syncOnce({ sink, state, desired, spec });
+    const seconds = (performance.now() - started) / 1000;
+    const stats = simulator.view.stats();
+    const capabilities = sink.capabilities();
+    const upserts = run.plan.changes.filter((change) => change.op === 'upsert');
+    rows.push({
+      vendor: harness.name,
+      records: upserts.length,
+      seconds,
+      recordsPerSecond: upserts.length / seconds,
+      ceiling: ceilingFor(capabilities, upserts.length, simulator.sinkConfig),
+      // Every call of the sync, schema checks included (a handful).
+      calls: run.calls,
+      minimumCalls: minimumCalls(upserts, capabilities),
+      selfInflicted429: stats.rateLimited,
+      applied: run.result.applied,
+      failed: run.result.failed + run.result.deadLettered,
+    });
+    await sink.close?.();
+    state.close();
+  } finally {
+    await simulator.stop();
+  }
+}
+
+if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+else {
+  const pct = (value: number) => `${(100 * value).toFixed(1)}%`;
+  process.stdout.write('\nvendor       records   seconds   records/s   ceiling/s   of ceiling   of finite-run ceiling   calls (min)   over min   self 429s\n');
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.vendor.padEnd(11)} ${row.records.toLocaleString('en-US').padStart(8)} ${row.seconds.toFixed(1).padStart(9)} ${row.recordsPerSecond.toFixed(0).padStart(11)} ${row.ceiling.recordsPerSecond.toFixed(0).padStart(11)} ${pct(row.recordsPerSecond / row.ceiling.recordsPerSecond).padStart(12)} ${pct(row.ceiling.finiteRunSeconds / row.seconds).padStart(23)} ${`${row.calls} (${row.minimumCalls})`.padStart(13)} ${pct(row.calls / row.minimumCalls - 1).padStart(10)} ${String(row.selfInflicted429).padStart(11)}\n`,
+    );
+    process.stdout.write(`            ceiling: ${row.ceiling.explanation}; applied ${row.applied}, failed ${row.failed}\n`);
+  }
+}
