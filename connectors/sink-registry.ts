@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Mapping } from '../core/config/mapping-schema.js';
 import { resolveSecret, SECRET_REFERENCE } from '../core/config/secrets.js';
 import { ConnectorError } from '../core/errors/connector-error.js';
-import type { Sink } from '../core/sync/sink.js';
+import type { Sink, SinkPropertySpec } from '../core/sync/sink.js';
 import type { WiredSink } from '../core/sync/run-sync.js';
 import { SINKS } from './sinks.js';
 
@@ -23,7 +23,11 @@ export interface RunningSandbox {
 export interface SinkRegistration {
   schema: z.ZodObject;
   create(config: Record<string, unknown>): Sink;
-  startSandbox(options: { seed: number; port?: number }): Promise<RunningSandbox>;
+  /**
+   * Starts the vendor simulator. `fields` are the properties a mapping writes,
+   * for vendors whose custom fields an admin creates beforehand (Salesforce).
+   */
+  startSandbox(options: { seed: number; port?: number; fields?: readonly SinkPropertySpec[] }): Promise<RunningSandbox>;
 }
 
 export function sinkSchemas(): z.ZodObject[] {
@@ -52,7 +56,7 @@ export async function wireSinks(mapping: Mapping, env: NodeJS.ProcessEnv, only?:
       if (!registration) throw new ConnectorError('config', 'sinks.unknown_type', `sink "${section.id}": unknown type "${section.type}" (known: ${sinkTypes().join(', ')})`);
       let config: Record<string, unknown>;
       if (section.sandbox) {
-        const sandbox = await registration.startSandbox({ seed: 1 });
+        const sandbox = await registration.startSandbox({ seed: 1, fields: sandboxFields(section) });
         sandboxes.push(sandbox);
         sandboxed.push({ sinkId: section.id, url: sandbox.url });
         config = { ...withoutSecrets(section), ...sandbox.sinkConfig };
@@ -92,4 +96,14 @@ function resolveSecrets(section: Record<string, unknown>, env: NodeJS.ProcessEnv
 /** A sandbox run never needs the real credentials: unresolved references are dropped, not required. */
 function withoutSecrets(section: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(section).filter(([, value]) => !(typeof value === 'string' && SECRET_REFERENCE.test(value))));
+}
+
+/** The property kinds a sink section writes, as field specs (option lists are only known at sync time). */
+export function sandboxFields(section: Mapping['sinks'][number]): SinkPropertySpec[] {
+  return Object.entries(section.properties).map(([name, source]): SinkPropertySpec => {
+    if ('segments' in source) return { name, label: name, type: 'enumeration', multiple: true };
+    if ('segment_of' in source) return { name, label: name, type: 'enumeration' };
+    if ('feature' in source) return { name, label: name, type: 'number' };
+    return { name, label: name, type: 'string' };
+  });
 }

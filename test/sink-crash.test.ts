@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../core/generate/rng.js';
 import { HARNESSES } from './support/harnesses.js';
 import type { RunningSimulator } from './support/sink-harness.js';
-import { scenarioPopulation } from './support/sync-scenario.js';
+import { scenarioPopulation, scenarioSpec } from './support/sync-scenario.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
 import { expectVendorMatches, SCENARIO_FIELDS } from './support/vendor-expectations.js';
 
@@ -63,6 +63,10 @@ describe.each(HARNESSES)('sink crash safety: $name', (harness) => {
     simulator = await harness.startSimulator({ seed: 3, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 25 } });
     const statePath = join(temporaryDirectory('sink-crash'), 'state.sqlite');
     const fields = SCENARIO_FIELDS[harness.name]!;
+    // The admin's one-time setup (Salesforce fields, HubSpot properties, lists) before any sync runs.
+    const setup = harness.createSink(simulator.sinkConfig);
+    await setup.prepare(scenarioSpec(fields), { request: (_label, call) => call(), signal: new AbortController().signal, now: Date.now });
+    await setup.close?.();
     const rng = createRng(2026);
     const everDesired = new Set<string>();
     let killedMidRun = 0;

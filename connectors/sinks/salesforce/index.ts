@@ -1,0 +1,3 @@
+export * from './salesforce-sink-config.js';
+export * from './salesforce-sink.js';
+export * from './simulator/index.js';
