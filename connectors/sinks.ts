@@ -1,16 +1,31 @@
 import type { SinkPropertySpec } from '../core/sync/sink.js';
 import type { SinkRegistration } from './sink-registry.js';
+import { createHubSpotSink, HubSpotSinkSchema, startHubSpotSimulator } from './sinks/hubspot/index.js';
 import { createMarketoSink, MarketoSinkSchema, startMarketoSimulator } from './sinks/marketo/index.js';
+import { createSegmentSink, SegmentSinkSchema, segmentSandboxConfig, startSegmentSimulator } from './sinks/segment/index.js';
 import { createSalesforceSink, SalesforceSinkSchema, startSalesforceSimulator, type FieldType } from './sinks/salesforce/index.js';
 
 const SALESFORCE_FIELD_TYPES: Record<SinkPropertySpec['type'], FieldType> = { string: 'string', number: 'double', bool: 'boolean', datetime: 'datetime', enumeration: 'picklist' };
 
 /** Every sink connector segflow ships. Adding one touches this file and its own folder. */
 export const SINKS: Record<string, SinkRegistration> = {
+  hubspot: {
+    schema: HubSpotSinkSchema,
+    create: (config) => createHubSpotSink(config),
+    startSandbox: (options) => startHubSpotSimulator(options),
+  },
   marketo: {
     schema: MarketoSinkSchema,
     create: (config) => createMarketoSink(config),
     startSandbox: (options) => startMarketoSimulator(options),
+  },
+  segment: {
+    schema: SegmentSinkSchema,
+    create: (config) => createSegmentSink(config),
+    async startSandbox({ seed, port }) {
+      const simulator = await startSegmentSimulator({ seed, ...(port === undefined ? {} : { port }) });
+      return { url: simulator.url, sinkConfig: segmentSandboxConfig(simulator.url), stop: () => simulator.stop() };
+    },
   },
   salesforce: {
     schema: SalesforceSinkSchema,

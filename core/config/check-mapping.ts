@@ -3,6 +3,7 @@ import { NOT_SUPPORTED_YET, type Mapping } from './mapping-schema.js';
 import { resolveFeatureName, FEATURE_CATALOG } from '../features/catalog.js';
 import { parseRule, checkRule } from '../segments/index.js';
 import { RFM_SEGMENTS, rfmOutputFeatures } from '../segments/rfm-names.js';
+import { modelOutputFeatures } from './model-schema.js';
 
 /**
  * Checks that need more than the schema: references between sections,
@@ -78,6 +79,14 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
   });
   for (const name of scaling?.columns ?? []) features.set(`${name}_scaled`, 'number');
   for (const [name, type] of rfmOutputs) features.set(name, type);
+  // Models run after RFM and before rules: they read features and RFM scores; rules may read their scores.
+  mapping.segments.forEach((segmentation, index) => {
+    if (segmentation.model === 'rfm' || segmentation.model === 'rules') return;
+    problems.push(...checkModel(segmentation as unknown as Record<string, unknown>, index, features));
+  });
+  mapping.segments.forEach((segmentation) => {
+    for (const name of modelOutputFeatures(segmentation)) features.set(name, 'number');
+  });
   mapping.segments.forEach((segmentation, index) => {
     if (segmentation.model === 'rules') {
       if (segmentation.rule === '') return;
@@ -86,11 +95,40 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
       for (const error of errors) {
         problems.push({ path: ['segments', index, 'rule'], message: error.message, offset: error.offset });
       }
-    } else if (segmentation.model !== 'rfm' && (segmentation.model as string) !== '') {
-      problems.push({ path: ['segments', index, 'model'], message: `model "${segmentation.model}" is not supported yet; use "rfm" or "rules"` });
     }
   });
   problems.push(...checkSinks(mapping, features));
+  return problems;
+}
+
+/** A model's feature references: every feature exists, log1p/direction/weights name only the model's features. */
+function checkModel(segmentation: Record<string, unknown>, index: number, known: ReadonlyMap<string, unknown>): LocatedProblem[] {
+  const problems: LocatedProblem[] = [];
+  const path = ['segments', index];
+  const features = Array.isArray(segmentation.features) ? segmentation.features.filter((name): name is string => typeof name === 'string') : [];
+  features.forEach((name, position) => {
+    if (!known.has(name)) {
+      const resolved = resolveFeatureName(name);
+      problems.push({ path: [...path, 'features', position], message: 'reason' in resolved ? `${resolved.reason} (include it under features first)` : `"${name}" is not an included feature; add it to features.include` });
+    }
+  });
+  duplicates(features, (position, name) => problems.push({ path: [...path, 'features', position], message: `"${name}" is listed twice` }));
+  const inModel = new Set(features);
+  const log1p = Array.isArray(segmentation.log1p) ? segmentation.log1p : [];
+  log1p.forEach((name, position) => {
+    if (typeof name === 'string' && !inModel.has(name)) problems.push({ path: [...path, 'log1p', position], message: `"${name}" is not one of this model's features (${features.join(', ')})` });
+  });
+  for (const key of ['direction', 'weights'] as const) {
+    const map = segmentation[key];
+    if (typeof map !== 'object' || map === null) continue;
+    for (const name of Object.keys(map)) {
+      if (!inModel.has(name)) problems.push({ path: [...path, key, name], atKey: true, message: `"${name}" is not one of this model's features (${features.join(', ')})` });
+    }
+  }
+  if (segmentation.model === 'kmeans' && Array.isArray(segmentation.k_range)) {
+    const [low, high] = segmentation.k_range as [number, number];
+    if (low > high) problems.push({ path: [...path, 'k_range'], message: `k_range goes from ${low} down to ${high}; write it low to high` });
+  }
   return problems;
 }
 
@@ -101,7 +139,9 @@ function checkSinks(mapping: Pick<Mapping, 'segments' | 'sinks'>, features: Read
   const segmentations = new Set(mapping.segments.map((segmentation) => segmentation.id));
   const segmentIds = new Set(mapping.segments.flatMap((segmentation) =>
     segmentation.model === 'rfm' ? RFM_SEGMENTS.map((named) => `${segmentation.id}/${named.slug}`) : [segmentation.id]));
-  const known = (id: string) => segmentIds.has(id) || segmentations.has(id);
+  // Model segments get ids at run time (<segmentation>-<n>, stable across runs); their segmentation is known now.
+  const models = mapping.segments.filter((segmentation) => segmentation.model !== 'rfm' && segmentation.model !== 'rules').map((segmentation) => segmentation.id);
+  const known = (id: string) => segmentIds.has(id) || segmentations.has(id) || models.some((model) => new RegExp(`^${model}-(\\d+|unusual|anomalous)$`).test(id));
   const hint = () => `known: ${[...segmentations].join(', ')} (RFM segments as rfm/<slug>, e.g. rfm/champions)`;
   mapping.sinks.forEach((sink, sinkIndex) => {
     for (const [property, source] of Object.entries(sink.properties)) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration } from './durations.js';
 import { SINK_COMMON_FIELDS, type SinkMapping } from './sink-schema.js';
+import { MODEL_SEGMENTATIONS } from './model-schema.js';
 
 /**
  * The YAML mapping format. Input schemas only (no transforms), so
@@ -71,11 +72,7 @@ const RuleSegment = z.strictObject({
   rule: z.string().min(1).describe('An expression over features, e.g. recency_days > 60 and frequency_90d >= 3'),
 });
 
-const LaterModel = z
-  .looseObject({ id: Identifier, model: z.enum(['kmeans', 'dbscan', 'hierarchical', 'isolation_forest', 'pca']) })
-  .describe('Model-based segments (issue #4): parsed, not supported yet.');
-
-const Segmentation = z.discriminatedUnion('model', [RfmSegmentation, RuleSegment, LaterModel]);
+const Segmentation = z.discriminatedUnion('model', [RfmSegmentation, RuleSegment, ...MODEL_SEGMENTATIONS]);
 
 export const NOT_SUPPORTED_YET = ['triggers', 'schedule'] as const;
 

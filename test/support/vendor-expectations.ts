@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { DesiredRecord } from '../../core/sync/planner.js';
-import { LIST_KEYS, listName, type ScenarioFields } from './sync-scenario.js';
+import { encodeValue, encodingFor } from '../../connectors/sinks/hubspot/property-encoding.js';
+import { LIST_KEYS, listName, SEGMENT_NAMES, type ScenarioFields } from './sync-scenario.js';
 import type { SinkHarness, VendorView } from './sink-harness.js';
 
 /** Vendor field names the scenario writes, per vendor's naming rules. */
@@ -23,7 +24,16 @@ export function comparable(value: unknown): string {
  * scope now) with its values cleared and in none of segflow's lists; no key
  * created twice.
  */
-export function expectVendorMatches(view: VendorView, harness: SinkHarness, desired: readonly DesiredRecord[], departed: readonly string[] = [], normalize: (field: string, value: unknown) => string = (_field, value) => comparable(value)): void {
+/** How each vendor stores what segflow sent: HubSpot keeps enumeration values as option internal values (slugs). */
+const WRITTEN_AS: Record<string, (field: string, value: unknown) => string> = {
+  hubspot: (field, value) =>
+    field === SCENARIO_FIELDS.hubspot!.segments && typeof value === 'string'
+      ? encodeValue(value, encodingFor({ name: field, label: field, type: 'enumeration', multiple: true, options: [...SEGMENT_NAMES] }))
+      : comparable(value),
+};
+
+export function expectVendorMatches(view: VendorView, harness: SinkHarness, desired: readonly DesiredRecord[], departed: readonly string[] = []): void {
+  const written = WRITTEN_AS[harness.name] ?? ((_field: string, value: unknown) => comparable(value));
   const records = view.records();
   const mismatches: string[] = [];
   for (const record of desired) {
@@ -33,8 +43,8 @@ export function expectVendorMatches(view: VendorView, harness: SinkHarness, desi
       continue;
     }
     for (const [field, value] of Object.entries(record.properties)) {
-      const want = normalize(field, value);
-      const got = normalize(field, stored.properties[field]);
+      const want = written(field, value);
+      const got = comparable(stored.properties[field]);
       if (want !== got) mismatches.push(`${record.key}.${field}: want "${want}", vendor has "${got}"`);
     }
   }
@@ -42,7 +52,7 @@ export function expectVendorMatches(view: VendorView, harness: SinkHarness, desi
     const stored = records.get(key);
     if (!stored) continue;
     for (const [field, value] of Object.entries(stored.properties)) {
-      if (Object.values(SCENARIO_FIELDS[harness.name] ?? {}).includes(field) && normalize(field, value) !== '') mismatches.push(`${key}.${field}: should be cleared, vendor has "${normalize(field, value)}"`);
+      if (Object.values(SCENARIO_FIELDS[harness.name] ?? {}).includes(field) && comparable(value) !== '') mismatches.push(`${key}.${field}: should be cleared, vendor has "${comparable(value)}"`);
     }
   }
   for (const list of LIST_KEYS) {

@@ -2,3 +2,4 @@ export * from './fault-plan.js';
 export * from './json-server.js';
 export * from './rolling-window.js';
 export * from './stats.js';
+export * from './simulator-types.js';

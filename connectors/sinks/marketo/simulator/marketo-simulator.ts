@@ -1,6 +1,6 @@
 import { createRng } from '../../../../core/generate/rng.js';
 import { FaultPlan, emptyStats, startJsonServer, type SimRequest, type SimResponse, type SimulatorStats } from '../../../../core/sync/simulation/index.js';
-import type { RunningSimulator, SimulatorLimits, VendorRecord, VendorView } from '../../../../test/support/sink-harness.js';
+import type { RunningSimulator, SimulatorLimits, VendorRecord, VendorView } from '../../../../core/sync/simulation/index.js';
 import { createCallGate } from './call-gate.js';
 import { MarketoRequestError, createRequestIds, failure } from './envelope.js';
 import { createLeadStore, normalizeValue, type LeadDataType } from './lead-store.js';

@@ -1,0 +1,214 @@
+import { createRng } from '../../../../core/generate/rng.js';
+import {
+  FaultPlan,
+  type SimRequest,
+  type SimResponse,
+  type SimulatorStats,
+  countRoute,
+  emptyStats,
+  startJsonServer,
+} from '../../../../core/sync/simulation/index.js';
+import type { RunningSimulator, SimulatorLimits, VendorRecord, VendorView } from '../../../../core/sync/simulation/index.js';
+import type { AccountState, Route } from './account-state.js';
+import { ContactStore } from './contact-store.js';
+import { CONTACT_ROUTES } from './contacts-routes.js';
+import { ErrorBodies } from './error-bodies.js';
+import { ListStore } from './list-store.js';
+import { LIST_ROUTES } from './lists-routes.js';
+import { PROPERTY_ROUTES } from './properties-routes.js';
+import { PropertyStore } from './property-store.js';
+import { RateGate } from './rate-gate.js';
+import { type AuthOutcome, TokenRegistry } from './token-registry.js';
+
+/**
+ * A stateful fake of the HubSpot v3 APIs the sink uses, over real HTTP, so
+ * the real `@hubspot/api-client` is exercised end to end. Defaults are the
+ * published Free/Starter private-app figures (vendor-facts.md 1.1).
+ */
+export interface HubSpotSimulatorLimits extends SimulatorLimits {
+  /** Calls per rolling interval. @default 100 */
+  requests?: number;
+  /** @default 10_000 */
+  intervalMs?: number;
+  /** Calls per day (UTC). @default 250_000 */
+  dailyRequests?: number;
+  /** Inputs per contacts batch call. @default 100 */
+  batchInputs?: number;
+  /** Record ids per membership call; HubSpot documents none, segflow assumes this. @default 1000 */
+  membershipIds?: number;
+  /** OAuth access token lifetime. @default 1_800_000 (30 min) */
+  tokenLifetimeMs?: number;
+}
+
+export interface HubSpotSimulatorOptions {
+  seed: number;
+  limits?: HubSpotSimulatorLimits;
+  /** @default 0 (any free port) */
+  port?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface HubSpotSandboxCredentials {
+  privateAppToken: string;
+  accessToken: string;
+  refreshToken: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Switches beyond the shared VendorView, for this folder's tests and the sandbox. */
+export interface HubSpotSimulatorControl {
+  credentials: HubSpotSandboxCredentials;
+  /** Successful `POST /oauth/v1/token` refreshes so far. */
+  refreshCount(): number;
+  /** Scopes every token has from now on (take one away to see HubSpot's 403). */
+  grantScopes(scopes: readonly string[]): void;
+}
+
+export interface HubSpotSimulator extends RunningSimulator {
+  control: HubSpotSimulatorControl;
+}
+
+const ROUTES: readonly Route[] = [...CONTACT_ROUTES, ...PROPERTY_ROUTES, ...LIST_ROUTES];
+
+export async function startHubSpotSimulator(options: HubSpotSimulatorOptions): Promise<HubSpotSimulator> {
+  const now = options.now ?? Date.now;
+  const limits = options.limits ?? {};
+  const rng = createRng(options.seed);
+  const errors = new ErrorBodies(rng);
+  const faults = new FaultPlan(options.seed, now);
+  let stats = emptyStats();
+  const tokens = new TokenRegistry(rng, errors, now, limits.tokenLifetimeMs ?? 1_800_000);
+  const requests = limits.requests ?? 100;
+  const intervalMs = limits.intervalMs ?? 10_000;
+  const gate = new RateGate({ requests, intervalMs, daily: limits.dailyRequests ?? 250_000 });
+  const account: AccountState = {
+    contacts: new ContactStore(now),
+    properties: new PropertyStore(now),
+    lists: new ListStore(now),
+    errors,
+    faults,
+    get stats() {
+      return stats;
+    },
+    now,
+    batchInputs: limits.batchInputs ?? 100,
+    membershipIds: limits.membershipIds ?? 1000,
+  };
+
+  const handle = async (request: SimRequest): Promise<SimResponse> => {
+    if (request.method === 'POST' && request.path === '/oauth/v1/token') return tokens.handleTokenRequest(request);
+    const match = matchRoute(request);
+    countRoute(stats, match?.route.label ?? `unknown ${request.method} ${request.path}`);
+    const auth: AuthOutcome = tokens.authenticate(headerValue(request.headers.authorization));
+    if (!auth.ok) return auth.response;
+    const arrival = now();
+    if (faults.shouldThrottle()) {
+      stats.injectedThrottles += 1;
+      return withHeaders(errors.rateLimited('TEN_SECONDLY_ROLLING'), gate.headers(arrival, auth.kind));
+    }
+    const admission = gate.admit(arrival, auth.kind);
+    const headers = gate.headers(arrival, auth.kind);
+    if (admission !== 'admitted') {
+      stats.rateLimited += 1;
+      return withHeaders(errors.rateLimited(admission), headers);
+    }
+    await faults.delay();
+    if (limits.latencyMs) await new Promise((resolve) => setTimeout(resolve, limits.latencyMs));
+    if (faults.shouldFailServer()) {
+      stats.serverErrors += 1;
+      return withHeaders(serverError(rng.chance(0.5), errors), headers);
+    }
+    if (!match) return withHeaders(errors.notFound(`No route for ${request.method} ${request.path}`), headers);
+    if (!tokens.hasScope(match.route.scope)) return withHeaders(missingScope(match.route.scope, errors), headers);
+    return withHeaders(match.route.handle(request, match.params, account), headers);
+  };
+
+  const server = await startJsonServer(handle, { port: options.port ?? 0 });
+  const view: VendorView = {
+    records: () => {
+      const records = new Map<string, VendorRecord>();
+      for (const contact of account.contacts.all()) {
+        const email = contact.properties['email'];
+        if (email !== undefined) records.set(email, { vendorId: contact.id, properties: { ...contact.properties } });
+      }
+      return records;
+    },
+    duplicateKeys: () => account.contacts.duplicateEmails(),
+    listMembers: (listName) => {
+      const list = account.lists.findByName(listName);
+      const emails = new Set<string>();
+      for (const id of list?.members.keys() ?? []) {
+        const email = account.contacts.get(id)?.properties['email'];
+        if (email !== undefined) emails.add(email);
+      }
+      return emails;
+    },
+    stats: (): SimulatorStats => ({ ...stats, byRoute: { ...stats.byRoute } }),
+    resetStats: () => {
+      stats = emptyStats();
+    },
+    setFaults: (next) => faults.set(next),
+    expireTokens: () => tokens.expireAll(),
+  };
+  const credentials: HubSpotSandboxCredentials = {
+    privateAppToken: tokens.privateAppToken,
+    accessToken: tokens.initialAccessToken,
+    refreshToken: tokens.oauthApp.refreshToken,
+    clientId: tokens.oauthApp.clientId,
+    clientSecret: tokens.oauthApp.clientSecret,
+  };
+  return {
+    url: server.url,
+    view,
+    sinkConfig: {
+      type: 'hubspot',
+      base_url: server.url,
+      access_token: credentials.accessToken,
+      refresh_token: credentials.refreshToken,
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      list_batch_size: account.membershipIds,
+      limits: { requests, interval_ms: intervalMs, ...(limits.concurrency ? { concurrency: limits.concurrency } : {}) },
+    },
+    control: {
+      credentials,
+      refreshCount: () => tokens.refreshes,
+      grantScopes: (scopes) => tokens.grantScopes(scopes),
+    },
+    stop: () => server.close(),
+  };
+}
+
+function matchRoute(request: SimRequest): { route: Route; params: string[] } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== request.method) continue;
+    const found = route.pattern.exec(request.path);
+    if (found) return { route, params: found.slice(1).map((part) => decodeURIComponent(part)) };
+  }
+  return undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function withHeaders(response: SimResponse, headers: Record<string, string>): SimResponse {
+  return { ...response, headers: { ...headers, ...response.headers } };
+}
+
+/** A 500 from HubSpot itself, or a 502 page from the edge in front of it (HTML, not JSON). */
+function serverError(fromEdge: boolean, errors: ErrorBodies): SimResponse {
+  if (fromEdge) return { status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
+  return errors.respond(500, 'INTERNAL_ERROR', 'internal error');
+}
+
+function missingScope(scope: string, errors: ErrorBodies): SimResponse {
+  return errors.respond(
+    403,
+    'MISSING_SCOPES',
+    "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+    { errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [scope] } }], links: { scopes: 'https://developers.hubspot.com/scopes' } },
+  );
+}
