@@ -34,6 +34,9 @@ const MIGRATIONS: readonly string[] = [
      record_key TEXT NOT NULL,
      vendor_id TEXT,
      properties TEXT,
+     -- Values sent but not yet confirmed (a crash between the call and the
+     -- acknowledgement): the planner treats the vendor's value as unknown.
+     pending_properties TEXT,
      acked_at TEXT NOT NULL,
      PRIMARY KEY (sink_id, profile_id)
    ) WITHOUT ROWID;
@@ -41,7 +44,8 @@ const MIGRATIONS: readonly string[] = [
      sink_id TEXT NOT NULL,
      profile_id TEXT NOT NULL,
      list_key TEXT NOT NULL,
-     state TEXT NOT NULL CHECK (state IN ('pending', 'member')),
+     -- pending: an add was sent, outcome unknown; removing: a removal was sent, outcome unknown.
+     state TEXT NOT NULL CHECK (state IN ('pending', 'member', 'removing')),
      PRIMARY KEY (sink_id, profile_id, list_key)
    ) WITHOUT ROWID;
    CREATE TABLE sink_dlq (

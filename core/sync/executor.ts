@@ -135,7 +135,7 @@ export async function executeChanges(changes: readonly SinkChange[], options: Ex
     for (;;) {
       if (result.stopped !== undefined) return;
       if (options.signal.aborted) return stop('interrupted; the next run resumes where this one stopped');
-      if (batch.op === 'list-add') state.markPending(batch.changes);
+      if (batch.op !== 'delete') state.markPending(batch.changes);
       let results: ChangeResult[];
       try {
         results = await sink.apply(batch, context);

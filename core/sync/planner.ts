@@ -9,9 +9,10 @@ import type { PropertyValue, SinkChange, SinkOperation, SinkRecordRef } from './
  * - Unchanged records cost no call.
  * - segflow removes only memberships it added (acknowledged or pending) and
  *   clears only values it set.
- * - `pending` memberships (sent, outcome unknown: a crash mid-call) count as
- *   "maybe a member": re-added if still desired, removed if not. That is what
- *   makes a crash lose no removal.
+ * - Anything sent without an answer (a crash mid-call) is uncertain:
+ *   `pending` and `removing` memberships and pending values are "maybe at the
+ *   vendor": re-sent if still wanted, removed or cleared if not. That is what
+ *   makes a crash lose no removal and leave no stale value.
  */
 export interface DesiredRecord {
   profileId: string;
@@ -26,7 +27,9 @@ export interface AckedRecord {
   vendorId?: string;
   /** The owned property values the sink confirmed; null when no upsert was ever acknowledged. */
   properties: Readonly<Record<string, PropertyValue>> | null;
-  lists: ReadonlyMap<string, 'pending' | 'member'>;
+  /** Values sent whose outcome is unknown (the run died before the answer): they may be at the vendor. */
+  pendingProperties?: Readonly<Record<string, PropertyValue>> | null;
+  lists: ReadonlyMap<string, 'pending' | 'member' | 'removing'>;
 }
 
 export interface PlanInput {
@@ -74,12 +77,14 @@ export function planSync(input: PlanInput): SyncPlan {
       ...(sameRecord && acked.vendorId ? { vendorId: acked.vendorId } : {}),
     };
     const properties = mode === 'additive' && sameRecord && acked.properties ? keepSetValues(desired.properties, acked.properties) : desired.properties;
-    if (!sameRecord || acked.properties === null || !sameValues(properties, acked.properties)) {
+    // Values sent but never confirmed leave the vendor in one of two states: send again unless both match.
+    const uncertain = sameRecord && acked.pendingProperties != null && !sameValues(properties, acked.pendingProperties);
+    if (!sameRecord || acked.properties === null || !sameValues(properties, acked.properties) || uncertain) {
       push({ op: mode === 'enrich' ? 'update' : 'upsert', record, properties: { ...properties } });
     }
     // enrich never creates, so memberships wait until the record is known to exist.
     if (mode !== 'enrich' || record.vendorId !== undefined) {
-      const current = sameRecord ? acked.lists : new Map<string, 'pending' | 'member'>();
+      const current = sameRecord ? acked.lists : new Map<string, 'pending' | 'member' | 'removing'>();
       for (const list of [...desired.lists].sort()) {
         if (current.get(list) !== 'member') push({ op: 'list-add', record, list });
       }
@@ -103,9 +108,11 @@ export function planSync(input: PlanInput): SyncPlan {
     // Left the sink's scope (lost its key, deleted, merged away): undo what segflow set.
     const record: SinkRecordRef = { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) };
     for (const list of [...acked.lists.keys()].sort()) push({ op: 'list-remove', record, list });
-    const setValues = Object.entries(acked.properties ?? {}).filter(([, value]) => value !== null && value !== '');
-    if (setValues.length > 0) {
-      const cleared = Object.fromEntries(Object.keys(acked.properties ?? {}).map((name) => [name, null]));
+    // A value may be at the vendor if it was confirmed or sent without an answer.
+    const isSet = (value: PropertyValue | undefined) => value !== null && value !== undefined && value !== '';
+    const names = new Set([...Object.keys(acked.properties ?? {}), ...Object.keys(acked.pendingProperties ?? {})]);
+    if ([...names].some((name) => isSet(acked.properties?.[name]) || isSet(acked.pendingProperties?.[name]))) {
+      const cleared = Object.fromEntries([...names].map((name) => [name, null]));
       push({ op: 'update', record, properties: cleared });
     }
   }

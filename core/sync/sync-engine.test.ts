@@ -112,7 +112,8 @@ describe('sync engine (planner + executor + acknowledged state)', () => {
     sink.failNext.push(new ConnectorError('config', 'memory.auth', 'the access token was rejected; set MEMORY_TOKEN'));
     const { result } = await sync(sink, store, [desired(1, [])]);
     expect(result.stopped).toMatch(/access token was rejected/);
-    expect(store.loadAcked().size).toBe(0);
+    // Nothing confirmed; the values it was about to send are remembered as "maybe sent".
+    expect(store.loadAcked().get('u:1')).toMatchObject({ properties: null, pendingProperties: { tier: 'gold', score: 1 } });
   });
 
   it('a membership sent but never acknowledged (crash) is removed later if no longer wanted', async () => {

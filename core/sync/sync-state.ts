@@ -18,22 +18,23 @@ export class SyncStateStore {
   ) {}
 
   loadAcked(): Map<string, AckedRecord> {
-    const acked = new Map<string, { profileId: string; key: string; vendorId?: string; properties: Record<string, PropertyValue> | null; lists: Map<string, 'pending' | 'member'> }>();
+    const acked = new Map<string, { profileId: string; key: string; vendorId?: string; properties: Record<string, PropertyValue> | null; pendingProperties: Record<string, PropertyValue> | null; lists: Map<string, 'pending' | 'member' | 'removing'> }>();
     const records = this.db
-      .prepare('SELECT profile_id, record_key, vendor_id, properties FROM sink_records WHERE sink_id = ?')
-      .all(this.sinkId) as Array<{ profile_id: string; record_key: string; vendor_id: string | null; properties: string | null }>;
+      .prepare('SELECT profile_id, record_key, vendor_id, properties, pending_properties FROM sink_records WHERE sink_id = ?')
+      .all(this.sinkId) as Array<{ profile_id: string; record_key: string; vendor_id: string | null; properties: string | null; pending_properties: string | null }>;
     for (const row of records) {
       acked.set(row.profile_id, {
         profileId: row.profile_id,
         key: row.record_key,
         ...(row.vendor_id ? { vendorId: row.vendor_id } : {}),
         properties: row.properties === null ? null : (JSON.parse(row.properties) as Record<string, PropertyValue>),
+        pendingProperties: row.pending_properties === null ? null : (JSON.parse(row.pending_properties) as Record<string, PropertyValue>),
         lists: new Map(),
       });
     }
     const memberships = this.db
       .prepare('SELECT m.profile_id, m.list_key, m.state, r.record_key FROM sink_memberships m LEFT JOIN sink_records r ON r.sink_id = m.sink_id AND r.profile_id = m.profile_id WHERE m.sink_id = ?')
-      .all(this.sinkId) as Array<{ profile_id: string; list_key: string; state: 'pending' | 'member'; record_key: string | null }>;
+      .all(this.sinkId) as Array<{ profile_id: string; list_key: string; state: 'pending' | 'member' | 'removing'; record_key: string | null }>;
     for (const row of memberships) {
       const record = acked.get(row.profile_id);
       // A membership without a record row cannot happen (adds need a vendor id, which only an acked upsert gives).
@@ -42,11 +43,23 @@ export class SyncStateStore {
     return acked;
   }
 
-  /** Records "this add may reach the vendor" before the call, so a crash right after cannot hide a membership from later removal. */
+  /**
+   * Records "this may reach the vendor" before the call: a membership about
+   * to be added, values about to be written (to a record that may not exist
+   * yet). A crash right after then cannot hide them from a later removal.
+   */
   markPending(changes: readonly SinkChange[]): void {
-    const insert = this.db.prepare("INSERT INTO sink_memberships (sink_id, profile_id, list_key, state) VALUES (?, ?, ?, 'pending') ON CONFLICT DO NOTHING");
+    const membership = this.db.prepare("INSERT INTO sink_memberships (sink_id, profile_id, list_key, state) VALUES (?, ?, ?, 'pending') ON CONFLICT DO NOTHING");
+    const removal = this.db.prepare("UPDATE sink_memberships SET state = 'removing' WHERE sink_id = ? AND profile_id = ? AND list_key = ?");
+    const values = this.db.prepare(`INSERT INTO sink_records (sink_id, profile_id, record_key, vendor_id, properties, acked_at, pending_properties) VALUES (?, ?, ?, NULL, NULL, ?, ?)
+      ON CONFLICT (sink_id, profile_id) DO UPDATE SET pending_properties = excluded.pending_properties`);
+    const at = new Date(this.now()).toISOString();
     this.db.transaction(() => {
-      for (const change of changes) if (change.op === 'list-add') insert.run(this.sinkId, change.record.profileId, change.list);
+      for (const change of changes) {
+        if (change.op === 'list-add') membership.run(this.sinkId, change.record.profileId, change.list);
+        else if (change.op === 'list-remove') removal.run(this.sinkId, change.record.profileId, change.list);
+        else if (change.op === 'upsert' || change.op === 'update') values.run(this.sinkId, change.record.profileId, change.record.key, at, JSON.stringify(change.properties));
+      }
     })();
   }
 
@@ -54,7 +67,7 @@ export class SyncStateStore {
   acknowledge(acks: ReadonlyArray<{ change: SinkChange; vendorId?: string }>): void {
     const at = new Date(this.now()).toISOString();
     const upsertRecord = this.db.prepare(`INSERT INTO sink_records (sink_id, profile_id, record_key, vendor_id, properties, acked_at) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (sink_id, profile_id) DO UPDATE SET record_key = excluded.record_key, vendor_id = coalesce(excluded.vendor_id, vendor_id), properties = excluded.properties, acked_at = excluded.acked_at`);
+      ON CONFLICT (sink_id, profile_id) DO UPDATE SET record_key = excluded.record_key, vendor_id = coalesce(excluded.vendor_id, vendor_id), properties = excluded.properties, acked_at = excluded.acked_at, pending_properties = NULL`);
     const member = this.db.prepare("INSERT INTO sink_memberships (sink_id, profile_id, list_key, state) VALUES (?, ?, ?, 'member') ON CONFLICT DO UPDATE SET state = 'member'");
     const removeMember = this.db.prepare('DELETE FROM sink_memberships WHERE sink_id = ? AND profile_id = ? AND list_key = ?');
     const removeRecord = this.db.prepare('DELETE FROM sink_records WHERE sink_id = ? AND profile_id = ?');
