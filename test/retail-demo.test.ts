@@ -42,6 +42,23 @@ describe('retail demo: segments recover the simulated personas', () => {
     for (const segment of summary.segments) expect(Object.keys(segment)).toEqual(expect.arrayContaining(['id', 'name', 'size']));
   });
 
+  it('ends with a sync to the three sandbox sinks: every profile with an email and consent applied, nothing failed', () => {
+    const sync = summary.sync ?? [];
+    expect(sync.map((sink) => sink.sinkId)).toEqual(['hubspot', 'salesforce', 'marketo']);
+    for (const sink of sync) {
+      expect(sink.error).toBeUndefined();
+      expect(sink.execution?.stopped).toBeUndefined();
+      expect(sink.execution?.byOp.upsert.applied).toBe(sink.profiles);
+      expect(sink.execution?.failed).toBe(0);
+      expect(sink.execution?.deadLettered).toBe(0);
+    }
+    const [hubspot, salesforce] = sync;
+    // Consent: about 30% of the simulated people refused Advertising, which the HubSpot sink requires.
+    expect(hubspot!.excluded.noConsent / salesforce!.profiles).toBeGreaterThan(0.2);
+    expect(hubspot!.excluded.noConsent / salesforce!.profiles).toBeLessThan(0.4);
+    expect(hubspot!.profiles + hubspot!.excluded.noConsent).toBe(salesforce!.profiles);
+  });
+
   it('stitches every person into exactly one profile (second devices, aliases, late logins)', async () => {
     expect(summary.profiles).toBe(USERS);
     const profiles = await queryState(stateDir, 'SELECT profile_id FROM features');

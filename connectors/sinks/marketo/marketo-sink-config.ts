@@ -8,7 +8,8 @@ export const MarketoSinkSchema = z
     base_url: z
       .string()
       .url()
-      .describe('The REST endpoint from Admin > Web Services, e.g. https://123-ABC-456.mktorest.com (a trailing /rest is accepted).'),
+      .optional()
+      .describe('The REST endpoint from Admin > Web Services, e.g. https://123-ABC-456.mktorest.com (a trailing /rest is accepted). Required unless sandbox: true.'),
     identity_url: z.string().url().optional().describe('The Identity endpoint. @default <base_url>/identity'),
     client_id: z.string().optional().describe('Client id of the LaunchPoint custom service, e.g. ${env:MARKETO_CLIENT_ID}.'),
     client_secret: z.string().optional().describe('Client secret of the LaunchPoint custom service, e.g. ${env:MARKETO_CLIENT_SECRET}.'),
@@ -57,6 +58,9 @@ export function resolveMarketoConfig(raw: unknown): ResolvedMarketoConfig {
     throw new ConnectorError('config', 'marketo.credentials_missing', `Marketo sink needs ${missing.join(' and ')} (the LaunchPoint custom service's credentials); set them in the sink section, e.g. \${env:MARKETO_CLIENT_ID}.`, {
       connector: 'sink:marketo',
     });
+  }
+  if (!config.base_url) {
+    throw new ConnectorError('config', 'marketo.base_url_missing', 'Marketo sink needs base_url (Admin > Web Services > REST API endpoint), or sandbox: true to rehearse against the local simulator.', { connector: 'sink:marketo' });
   }
   const baseUrl = config.base_url.replace(/\/+$/, '').replace(/\/rest$/, '');
   return {
