@@ -79,11 +79,17 @@ export function planSync(input: PlanInput): SyncPlan {
     const properties = mode === 'additive' && sameRecord && acked.properties ? keepSetValues(desired.properties, acked.properties) : desired.properties;
     // Values sent but never confirmed leave the vendor in one of two states: send again unless both match.
     const uncertain = sameRecord && acked.pendingProperties != null && !sameValues(properties, acked.pendingProperties);
+    let recordParked = false;
     if (!sameRecord || acked.properties === null || !sameValues(properties, acked.properties) || uncertain) {
+      const parkedBefore = parked;
       push({ op: mode === 'enrich' ? 'update' : 'upsert', record, properties: { ...properties } });
+      recordParked = parked > parkedBefore;
     }
-    // enrich never creates, so memberships wait until the record is known to exist.
-    if (mode !== 'enrich' || record.vendorId !== undefined) {
+    // A record the vendor refused (parked) cannot hold memberships yet; enrich never creates,
+    // so in both cases memberships wait until the record is known to exist.
+    if (recordParked && record.vendorId === undefined) {
+      // Counted with the parked record: nothing is sent for it.
+    } else if (mode !== 'enrich' || record.vendorId !== undefined) {
       const current = sameRecord ? acked.lists : new Map<string, 'pending' | 'member' | 'removing'>();
       for (const list of [...desired.lists].sort()) {
         if (current.get(list) !== 'member') push({ op: 'list-add', record, list });
