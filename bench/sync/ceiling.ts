@@ -7,7 +7,7 @@ import type { SinkCapabilities } from '../../core/sync/sink.js';
  *   at once, so its shortest possible duration is (⌈n/R⌉ − 1)·I seconds;
  *   both figures are printed.
  * - No request-rate limit (Salesforce): concurrency C calls in flight, each
- *   taking the simulator's latency L: C·B/L records/s.
+ *   taking the simulator's service time L (fixed + per record): C·B/L records/s.
  */
 export interface Ceiling {
   recordsPerSecond: number;
@@ -15,7 +15,7 @@ export interface Ceiling {
   explanation: string;
 }
 
-export function ceilingFor(capabilities: SinkCapabilities, records: number, sinkConfig: Record<string, unknown>): Ceiling {
+export function ceilingFor(capabilities: SinkCapabilities, records: number, service: { latencyMs: number; perRecordMs: number }): Ceiling {
   const batch = capabilities.operations.upsert?.maxBatch ?? 1;
   const calls = Math.ceil(records / batch);
   const limit = capabilities.rateLimit;
@@ -28,7 +28,7 @@ export function ceilingFor(capabilities: SinkCapabilities, records: number, sink
       explanation: `${limit.requests} calls / ${limit.intervalMs / 1000} s × ${batch} records = ${perSecond.toFixed(0)} records/s; ${calls} calls need ≥ ${finite.toFixed(0)} s`,
     };
   }
-  const latencyMs = Number(sinkConfig.bench_latency_ms ?? sinkConfig.latency_ms ?? 150);
+  const latencyMs = service.latencyMs + service.perRecordMs * batch;
   const perSecond = (capabilities.concurrency * batch) / (latencyMs / 1000);
   const finite = (Math.ceil(calls / capabilities.concurrency) * latencyMs) / 1000;
   return {

@@ -1,21 +1,18 @@
 import PQueue from 'p-queue';
+import { RollingWindowGate } from './rolling-gate.js';
 import type { SinkCapabilities } from './sink.js';
 
 /**
  * One queue per vendor account: every request any sink makes to the account
  * passes here, so the published limit is applied once, ahead of time, and
- * not discovered through 429s. p-queue's `strict` mode is a sliding window:
- * no more than `requests` starts in any rolling `intervalMs`, as HubSpot's
- * TEN_SECONDLY_ROLLING and Marketo's 100-per-20-s rules count them.
- *
- * The vendor counts on arrival, which is a little after our start; a small
- * margin on the interval keeps a slow request from landing in the next
- * window's count. HubSpot's simulator showed early calls arriving up to
- * ~100 ms late (cold connections, 100-record bodies), so the margin is 2%
- * of the interval, at least 200 ms: 2% of throughput for no self-inflicted 429.
+ * not discovered through 429s. p-queue holds the account's concurrency; the
+ * rolling window (HubSpot's TEN_SECONDLY_ROLLING, Marketo's 100 per 20 s) is
+ * a gate that counts each call until `interval` after its response
+ * (rolling-gate.ts says why not from its start).
  */
 export class AccountQueue {
   private readonly queue: PQueue;
+  private readonly gate: RollingWindowGate | undefined;
   private resumeAt = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
   readonly callsByLabel = new Map<string, number>();
@@ -23,17 +20,20 @@ export class AccountQueue {
 
   constructor(capabilities: Pick<SinkCapabilities, 'rateLimit' | 'concurrency'>) {
     const limit = capabilities.rateLimit;
-    this.queue = new PQueue({
-      concurrency: Math.max(1, capabilities.concurrency),
-      ...(limit ? { intervalCap: limit.requests, interval: limit.intervalMs + Math.max(200, Math.ceil(limit.intervalMs * 0.02)), strict: true } : {}),
-    });
+    this.queue = new PQueue({ concurrency: Math.max(1, capabilities.concurrency) });
+    this.gate = limit ? new RollingWindowGate(limit.requests, limit.intervalMs) : undefined;
   }
 
   request<T>(label: string, call: () => Promise<T>): Promise<T> {
     return this.queue.add(async () => {
+      const release = await this.gate?.acquire();
       this.calls += 1;
       this.callsByLabel.set(label, (this.callsByLabel.get(label) ?? 0) + 1);
-      return call();
+      try {
+        return await call();
+      } finally {
+        release?.();
+      }
     });
   }
 
@@ -57,6 +57,7 @@ export class AccountQueue {
 
   async close(): Promise<void> {
     clearTimeout(this.resumeTimer);
+    this.gate?.close();
     this.queue.start();
     await this.queue.onIdle();
   }
