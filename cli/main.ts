@@ -17,7 +17,7 @@ usage:
   segflow plan FILE [--sink ID]                       what a sync would change, per sink and operation; nothing is sent
   segflow sync FILE [--sink ID]                       send the last run's segments to the sinks
   segflow dlq list|retry FILE [--sink ID]             changes the vendors rejected, and their reasons; retry re-sends them
-  segflow sandbox [--port N]                          start the vendor simulators (HubSpot, Salesforce, Marketo) locally
+  segflow sandbox [FILE] [--port N]                   start the vendor simulators locally (FILE: create the fields its sinks write)
   segflow validate FILE                               check a mapping; every problem at file:line:col
   segflow generate --out FILE [--users N | --events N] [--seed N] [--days N] [--start YYYY-MM-DD] [--duplicates RATE]
                                                       a synthetic retail world (Segment-spec JSONL, .gz ok)
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       return dlqCommand({ action: positionals[0], file: mappingFile, state: values.state, json: values.json, ...(values.sink ? { sink: values.sink } : {}) });
     }
     case 'sandbox':
-      return sandboxCommand({ port: values.port });
+      return sandboxCommand({ port: values.port, ...(file ? { file } : {}) });
     case 'validate':
       if (!file) return usageError('validate needs a mapping file');
       return validateCommand(file, (text) => process.stdout.write(text));

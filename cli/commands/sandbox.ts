@@ -1,21 +1,34 @@
 import { SINKS } from '../../connectors/sinks.js';
-import type { RunningSandbox } from '../../connectors/sink-registry.js';
+import { sandboxFields, type RunningSandbox } from '../../connectors/sink-registry.js';
+import type { SinkPropertySpec } from '../../core/sync/sink.js';
+import { formatIssue } from '../../core/config/config-issue.js';
+import { loadMapping } from './validate.js';
 
 /**
  * `segflow sandbox`: the vendor simulators on local ports, until Ctrl-C, so a
  * user can rehearse a sync with no credentials: point a sink's URL at the
  * printed address (or set `sandbox: true` to get a fresh one per run).
  */
-export async function sandboxCommand(options: { port: string | undefined }): Promise<number> {
+export async function sandboxCommand(options: { port: string | undefined; file?: string }): Promise<number> {
   const base = options.port === undefined ? 4010 : Number(options.port);
   if (!Number.isInteger(base) || base <= 0 || base > 65_000) {
     process.stderr.write(`segflow: --port must be a port number (got "${options.port}")\n`);
     return 2;
   }
+  // With a mapping, vendors whose fields an admin creates (Salesforce) start with the fields it writes.
+  const fields = new Map<string, SinkPropertySpec[]>();
+  if (options.file) {
+    const loaded = loadMapping(options.file);
+    if (!loaded.ok) {
+      for (const issue of loaded.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+      return 1;
+    }
+    for (const sink of loaded.mapping.sinks) fields.set(sink.type, [...(fields.get(sink.type) ?? []), ...sandboxFields(sink)]);
+  }
   const running: Array<{ type: string; sandbox: RunningSandbox }> = [];
   let port = base;
   for (const [type, registration] of Object.entries(SINKS)) {
-    running.push({ type, sandbox: await registration.startSandbox({ seed: 1, port: port++ }) });
+    running.push({ type, sandbox: await registration.startSandbox({ seed: 1, port: port++, fields: fields.get(type) ?? [] }) });
   }
   for (const { type, sandbox } of running) {
     const fields = Object.entries(sandbox.sinkConfig).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(', ');
