@@ -1,4 +1,5 @@
 import type { RunSummary } from '../../core/pipeline/run-pipeline.js';
+import type { ModelSegmentationSummary } from '../../core/segments/model-segments.js';
 
 const number = (value: number) => value.toLocaleString('en-US');
 
@@ -29,7 +30,39 @@ export function formatRunSummary(summary: RunSummary): string {
     summary.segments.map((segment) => [segment.id, segment.name, number(segment.size), `${((100 * segment.size) / total).toFixed(1)}%`]),
     new Set([2, 3]),
   ));
+  for (const model of summary.models ?? []) out.push(`\n${formatModel(model, summary.profiles)}`);
   const timings = Object.entries(summary.timingsMs).map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(1)}s`).join(', ');
   out.push(`\nstate: ${summary.stateDir}  (${timings})`);
   return `${out.join('\n')}\n`;
+}
+
+/** A model segmentation: how k was chosen (table), each segment's name and why, what changed since the last run. */
+export function formatModel(model: ModelSegmentationSummary, profiles: number): string {
+  const out: string[] = [`${model.id} (${model.model})`];
+  for (const note of model.notes) out.push(`  ${note}`);
+  if (model.kTable) {
+    out.push('');
+    out.push(table(
+      ['k', 'inertia', 'silhouette', 'Calinski-Harabasz', 'Davies-Bouldin'],
+      model.kTable.map((row) => [String(row.k), row.inertia.toFixed(1), row.silhouette.toFixed(4), row.calinskiHarabasz.toFixed(1), row.daviesBouldin.toFixed(4)]),
+      new Set([0, 1, 2, 3, 4]),
+    ).replace(/^/gm, '  '));
+  }
+  if (model.segments.length > 0) {
+    out.push('');
+    out.push(table(
+      ['segment', 'name', 'profiles', 'share', 'since last run', 'why this name'],
+      model.segments.map((segment) => [
+        segment.id, segment.name, number(segment.size), `${((100 * segment.size) / Math.max(profiles, 1)).toFixed(1)}%`,
+        segment.status === 'kept' ? (segment.moved === null ? 'kept' : `kept (moved ${segment.moved.toFixed(3)})`) : 'new',
+        segment.nameSource === 'pinned' ? `pinned in the mapping; ${segment.reason}` : segment.reason,
+      ]),
+      new Set([2, 3]),
+    ).replace(/^/gm, '  '));
+  }
+  for (const retired of model.retired) out.push(`  retired ${retired.id} "${retired.name}" (${number(retired.previousSize)} profiles last run): ${retired.reason}`);
+  if (model.movedShare !== null) out.push(`\n  ${(100 * model.movedShare).toFixed(1)}% of returning profiles changed segment since the last run`);
+  if (model.migrationTable) out.push(model.migrationTable.replace(/^/gm, '  '));
+  for (const warning of model.warnings) out.push(`  note: ${warning}`);
+  return out.join('\n');
 }

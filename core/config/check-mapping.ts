@@ -125,6 +125,11 @@ function checkModel(segmentation: Record<string, unknown>, index: number, known:
       if (!inModel.has(name)) problems.push({ path: [...path, key, name], atKey: true, message: `"${name}" is not one of this model's features (${features.join(', ')})` });
     }
   }
+  if (typeof segmentation.where === 'string' && segmentation.where !== '') {
+    const parsed = parseRule(segmentation.where);
+    const errors = parsed.ok ? checkRule(parsed.ast, known as ReadonlyMap<string, 'number' | 'string' | 'boolean'>) : parsed.errors;
+    for (const error of errors) problems.push({ path: [...path, 'where'], message: error.message, offset: error.offset });
+  }
   if (segmentation.model === 'kmeans' && Array.isArray(segmentation.k_range)) {
     const [low, high] = segmentation.k_range as [number, number];
     if (low > high) problems.push({ path: [...path, 'k_range'], message: `k_range goes from ${low} down to ${high}; write it low to high` });

@@ -12,6 +12,10 @@ const FeatureBlock = {
   features: z.array(z.string()).min(1).describe('Features the model reads (built-in, custom or RFM scores computed earlier).'),
   log1p: z.array(z.string()).default([]).describe('Features transformed with log(1 + x) before scaling: counts and money are heavy-tailed.'),
   scaling: z.enum(['zscore', 'robust', 'minmax', 'none']).default('zscore').describe('Scaling after log1p (scikit-learn semantics). @default zscore'),
+  where: z
+    .string()
+    .optional()
+    .describe('Only profiles matching this rule expression take part, e.g. "frequency >= 1" to cluster buyers; the others are in none of the model\'s segments.'),
   seed: z.number().int().default(42).describe('Seed for every random choice the model makes: the same seed gives the same segments.'),
   names: z.record(z.string(), z.string().min(1)).default({}).describe('Pin a segment\'s name by its id, e.g. { behavior-2: "VIP" }; otherwise named from its profile.'),
 };

@@ -10,6 +10,7 @@ import { sqlString } from '../features/sql-quote.js';
 import { stitchProfiles, type StitchSummary } from '../identity/stitch-profiles.js';
 import { runIngest, type IngestSourceEntry, type SourceRunCounts } from '../ingest/ingest-runner.js';
 import { buildSegments, type SegmentSummary } from '../segments/build-segments.js';
+import type { ModelSegmentationSummary } from '../segments/model-segments.js';
 import { openEventStore } from '../store/event-store.js';
 import { openStateDb, type StateDb } from '../store/state-db.js';
 import type { SinkSyncSummary } from '../sync/run-sync.js';
@@ -45,6 +46,8 @@ export interface RunSummary {
   profiles: number;
   features: string[];
   segments: SegmentSummary[];
+  /** Model segmentations: k table, segment profiles and names, migration since the last run. */
+  models: ModelSegmentationSummary[];
   /** One entry per sink when the mapping has sinks. */
   sync?: SinkSyncSummary[];
   timingsMs: Record<Stage, number>;
@@ -98,7 +101,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       }
       return plan.columns;
     });
-    const segments = await timed('segments', () => buildSegments(duck, mapping.segments));
+    const { segments, models } = await timed('segments', () => buildSegments(duck, state, mapping.segments));
     const sync = options.sync ? await timed('sync', () => (options.sync as NonNullable<PipelineOptions['sync']>)({ duck, state, runId })) : undefined;
 
     const totals = await duck.runAndReadAll('SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM features), (SELECT count(*) FROM quarantine WHERE run_id = $1)', [runId]);
@@ -121,6 +124,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       profiles,
       features,
       segments,
+      models,
       ...(sync ? { sync } : {}),
       timingsMs: timings,
     };

@@ -5,13 +5,21 @@ import { parseRule, ruleToSql } from './index.js';
 import { RFM_SEGMENTS } from './rfm-names.js';
 import { rfmScoreSql } from './rfm-sql.js';
 import { sqlIdentifier } from '../features/sql-quote.js';
+import type { StateDb } from '../store/state-db.js';
+import { buildModelSegmentation, type ModelSegmentationSummary } from './model-segments.js';
 
 export interface SegmentSummary {
   id: string;
   name: string;
   segmentation: string;
-  model: 'rfm' | 'rules';
+  model: SegmentationConfig['model'];
   size: number;
+}
+
+export interface SegmentsResult {
+  segments: SegmentSummary[];
+  /** One per model segmentation: k table, profiles, names and reasons, migration. */
+  models: ModelSegmentationSummary[];
 }
 
 /**
@@ -19,11 +27,15 @@ export interface SegmentSummary {
  * profile_id)`. RFM runs first in mapping order and adds its scores to the
  * feature table, so later rule segments can use them (`rfm_segment = 'champions'`).
  */
-export async function buildSegments(duck: DuckDBConnection, segmentations: readonly SegmentationConfig[]): Promise<SegmentSummary[]> {
+export async function buildSegments(duck: DuckDBConnection, state: StateDb, segmentations: readonly SegmentationConfig[]): Promise<SegmentsResult> {
+  // The previous run's model memberships, for the migration matrix ("who moved where").
+  const previousMembers = await previousModelMembers(duck);
   await duck.run('CREATE OR REPLACE TABLE segments (segment_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, segmentation VARCHAR NOT NULL, model VARCHAR NOT NULL)');
   await duck.run('CREATE OR REPLACE TABLE segment_members (segment_id VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
-  // RFM first, whatever the mapping order: rules may read its scores.
-  const ordered = [...segmentations.filter((item) => item.model === 'rfm'), ...segmentations.filter((item) => item.model !== 'rfm')];
+  // RFM first, then models, then rules, whatever the mapping order: models may read RFM scores, rules may read both.
+  const isModel = (item: SegmentationConfig) => item.model !== 'rfm' && item.model !== 'rules';
+  const ordered = [...segmentations.filter((item) => item.model === 'rfm'), ...segmentations.filter(isModel), ...segmentations.filter((item) => item.model === 'rules')];
+  const models: ModelSegmentationSummary[] = [];
   for (const segmentation of ordered) {
     if (segmentation.model === 'rfm') {
       await duck.run(rfmScoreSql({ id: segmentation.id, recency: segmentation.recency, frequency: segmentation.frequency, monetary: segmentation.monetary }));
@@ -41,14 +53,28 @@ export async function buildSegments(duck: DuckDBConnection, segmentations: reado
       await duck.run('INSERT INTO segments VALUES ($1, $2, $3, $4)', [segmentation.id, segmentation.name, segmentation.id, 'rules']);
       await duck.run(`INSERT INTO segment_members SELECT ${sqlString(segmentation.id)}, profile_id FROM features WHERE ${ruleToSql(parsed.ast, sqlIdentifier)}`);
     } else {
-      throw new Error(`segmentation "${segmentation.id}": model "${segmentation.model}" is not supported yet`);
+      models.push(await buildModelSegmentation(duck, state, segmentation, previousMembers.get(segmentation.id) ?? new Map()));
     }
   }
   const reader = await duck.runAndReadAll(`
     SELECT s.segment_id, s.name, s.segmentation, s.model, count(m.profile_id) AS size
     FROM segments s LEFT JOIN segment_members m USING (segment_id)
     GROUP BY ALL ORDER BY s.segmentation, size DESC, s.segment_id`);
-  return reader.getRows().map(([id, name, segmentationId, model, size]) => ({
-    id: String(id), name: String(name), segmentation: String(segmentationId), model: model as 'rfm' | 'rules', size: Number(size),
+  const segments = reader.getRows().map(([id, name, segmentationId, model, size]) => ({
+    id: String(id), name: String(name), segmentation: String(segmentationId), model: model as SegmentationConfig['model'], size: Number(size),
   }));
+  return { segments, models };
+}
+
+async function previousModelMembers(duck: DuckDBConnection): Promise<Map<string, Map<string, string>>> {
+  const exists = await duck.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'segment_members' AND table_schema = 'main'");
+  const bySegmentation = new Map<string, Map<string, string>>();
+  if (Number(exists.getRows()[0]?.[0] ?? 0) === 0) return bySegmentation;
+  const reader = await duck.runAndReadAll("SELECT s.segmentation, m.profile_id, m.segment_id FROM segment_members m JOIN segments s USING (segment_id) WHERE s.model NOT IN ('rfm', 'rules')");
+  for (const [segmentation, profileId, segmentId] of reader.getRows()) {
+    let members = bySegmentation.get(String(segmentation));
+    if (!members) bySegmentation.set(String(segmentation), (members = new Map()));
+    members.set(String(profileId), String(segmentId));
+  }
+  return bySegmentation;
 }

@@ -1,0 +1,176 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ModelSegmentationConfig } from '../config/model-schema.js';
+import { sqlIdentifier } from '../features/sql-quote.js';
+import { anomalyScores, fitIsolationForest, flagAnomalies } from '../models/isolation-forest.js';
+import type { KSelectionRow } from '../models/k-selection.js';
+import { pcaEngagementIndex } from '../models/pca-index.js';
+import { weightedEngagementScore } from '../models/composite-score.js';
+import { getMeta, setMeta, type StateDb } from '../store/state-db.js';
+import { describeDeviations } from './cluster-naming.js';
+import { profileClusters, ANOMALOUS_LABEL } from './cluster-profile.js';
+import { migrationMatrix, renderMigrationMatrix } from './migration-matrix.js';
+import { cluster } from './model-clustering.js';
+import { loadModelInput, type ModelInput } from './model-input.js';
+import { assignSegmentIdentities, type PreviousRun, type RetiredSegment } from './segment-matching.js';
+
+/**
+ * A model segmentation inside a run: features → model → segments with
+ * stable ids and names (matched to the previous run's centroids, kept in
+ * SQLite), members written to `segment_members`, and for scores a new
+ * feature column. The summary carries what `segflow run` prints.
+ */
+export interface ModelSegmentationSummary {
+  id: string;
+  model: ModelSegmentationConfig['model'];
+  notes: string[];
+  kTable?: KSelectionRow[];
+  segments: Array<{ id: string; name: string; size: number; status: 'kept' | 'new'; nameSource: string; reason: string; moved: number | null }>;
+  retired: RetiredSegment[];
+  /** Share of profiles present in both runs that changed segment; null on the first run. */
+  movedShare: number | null;
+  migrationTable?: string;
+  imputed: Record<string, number>;
+  /** The feature column a score model added. */
+  scoreColumn?: string;
+  /** Figures to compare and plot: k, inertia, eps, clusters, noise, flagged, explained variance (pc1, pc2 …). */
+  metrics: Record<string, number>;
+  warnings: string[];
+}
+
+export async function buildModelSegmentation(
+  duck: DuckDBConnection,
+  state: StateDb,
+  segmentation: ModelSegmentationConfig,
+  previousMembers: ReadonlyMap<string, string>,
+): Promise<ModelSegmentationSummary> {
+  const input = await loadModelInput(duck, segmentation.features, segmentation.log1p, segmentation.scaling, segmentation.id, segmentation.where);
+  const base = { id: segmentation.id, model: segmentation.model, imputed: input.imputed, retired: [], movedShare: null, warnings: [] as string[] };
+  const imputedNote = Object.entries(input.imputed).map(([name, count]) => `${count.toLocaleString('en-US')} missing ${name} set to the median`);
+
+  if (segmentation.model === 'pca' || segmentation.model === 'weighted_score') {
+    const column = `${segmentation.id}_score`;
+    let scores: Float64Array;
+    const notes = [...imputedNote];
+    const metrics: Record<string, number> = {};
+    if (segmentation.model === 'pca') {
+      const direction = { higher: Object.keys(segmentation.direction).filter((name) => segmentation.direction[name] === 'up'), lower: Object.keys(segmentation.direction).filter((name) => segmentation.direction[name] === 'down') };
+      const index = pcaEngagementIndex(input.scaled, input.columns, direction);
+      scores = index.scores;
+      index.explainedVarianceRatios.forEach((ratio, component) => (metrics[`explained_variance_pc${component + 1}`] = ratio));
+      notes.unshift(`PC1 explains ${(100 * index.explainedVarianceRatio).toFixed(1)}% of the variance; loadings ${Object.entries(index.loadings).map(([name, weight]) => `${name} ${weight >= 0 ? '+' : ''}${weight.toFixed(3)}`).join(', ')}`);
+    } else {
+      scores = weightedEngagementScore(input.scaled, input.columns, segmentation.weights);
+      notes.unshift(`score = ${Object.entries(segmentation.weights).map(([name, weight]) => `${weight} × ${name}`).join(' + ')} (scaled features)`);
+    }
+    await addFeatureColumn(duck, column, input.profileIds, scores);
+    return { ...base, notes, segments: [], scoreColumn: column, metrics };
+  }
+
+  if (segmentation.model === 'isolation_forest') {
+    const model = fitIsolationForest(input.scaled, { trees: segmentation.trees, contamination: segmentation.contamination, seed: segmentation.seed });
+    const flags = flagAnomalies(model, input.scaled);
+    const column = `${segmentation.id}_anomaly_score`;
+    await addFeatureColumn(duck, column, input.profileIds, anomalyScores(model, input.scaled));
+    const profiles = profileClusters({ matrix: input.raw, columnNames: input.columns, labels: new Int32Array(input.raw.rows), anomalous: flags, log1pColumns: segmentation.log1p });
+    const anomalous = profiles.clusters.find((profile) => profile.label === ANOMALOUS_LABEL);
+    const id = `${segmentation.id}-anomalous`;
+    const name = segmentation.names[id] ?? 'Anomalous';
+    const members = input.profileIds.filter((_, row) => flags[row] === 1);
+    await writeSegments(duck, segmentation, [{ id, name }], members.map((profileId) => [id, profileId]));
+    const size = members.length;
+    return {
+      ...base,
+      notes: [`${size.toLocaleString('en-US')} of ${input.raw.rows.toLocaleString('en-US')} profiles isolated faster than the ${segmentation.contamination === 'auto' ? 'auto (−0.5) threshold' : `${segmentation.contamination} contamination threshold`}; score column ${column}`, ...imputedNote],
+      segments: [{ id, name, size, status: previousMembers.size > 0 ? 'kept' : 'new', nameSource: segmentation.names[id] ? 'pinned' : 'generated', reason: anomalous ? `unlike the rest: ${describeDeviations(anomalous.distinguishing)}` : 'no profile stands out', moved: null }],
+      scoreColumn: column,
+      metrics: { flagged: size },
+    };
+  }
+
+  const clustering = await cluster(segmentation, input.scaled);
+  const profiles = profileClusters({ matrix: input.raw, columnNames: input.columns, labels: clustering.labels, log1pColumns: segmentation.log1p });
+  const centroids = labelCentroids(input, clustering.labels);
+  const previous = readPrevious(state, segmentation.id);
+  const identities = assignSegmentIdentities({
+    segmentation: segmentation.id,
+    current: profiles.clusters.map((profile) => ({ label: profile.label, kind: profile.kind, centroid: centroids.get(profile.label) ?? [], size: profile.size })),
+    profiles: profiles.clusters,
+    ...(previous ? { previous } : {}),
+    features: input.columns,
+    pinnedNames: segmentation.names,
+  });
+  const idByLabel = new Map(identities.segments.map((segment) => [segment.label, segment.id]));
+  const assignments: Array<[string, string]> = input.profileIds.map((profileId, row) => [idByLabel.get(clustering.labels[row] as number) as string, profileId]);
+  await writeSegments(duck, segmentation, identities.segments.map((segment) => ({ id: segment.id, name: segment.name })), assignments);
+  setMeta(state, `model:${segmentation.id}`, JSON.stringify({
+    features: input.columns,
+    nextNumber: identities.nextNumber,
+    segments: identities.segments.map((segment) => ({ id: segment.id, name: segment.name, kind: segment.kind, centroid: segment.centroid, size: segment.size })),
+  } satisfies PreviousRun));
+
+  let movedShare: number | null = null;
+  let migrationTable: string | undefined;
+  if (previous && previousMembers.size > 0) {
+    const current = new Map(assignments.map(([segmentId, profileId]) => [profileId, segmentId]));
+    const pairs: Array<[string | null, string | null]> = [];
+    for (const [profileId, segmentId] of previousMembers) pairs.push([segmentId, current.get(profileId) ?? null]);
+    for (const [profileId, segmentId] of current) if (!previousMembers.has(profileId)) pairs.push([null, segmentId]);
+    const matrix = migrationMatrix(pairs);
+    movedShare = matrix.movedShare;
+    migrationTable = renderMigrationMatrix(matrix, Object.fromEntries([...previous.segments, ...identities.segments].map((segment) => [segment.id, segment.name])));
+  }
+  return {
+    ...base,
+    notes: [...clustering.notes, ...imputedNote],
+    ...(clustering.kTable ? { kTable: clustering.kTable } : {}),
+    segments: identities.segments.map((segment) => ({ id: segment.id, name: segment.name, size: segment.size, status: segment.status, nameSource: segment.nameSource, reason: segment.reason, moved: segment.moved })),
+    retired: identities.retired,
+    movedShare,
+    ...(migrationTable ? { migrationTable } : {}),
+    warnings: identities.warnings,
+    metrics: clustering.metrics,
+  };
+}
+
+function readPrevious(state: StateDb, segmentation: string): PreviousRun | undefined {
+  const stored = getMeta(state, `model:${segmentation}`);
+  return stored === undefined ? undefined : (JSON.parse(stored) as PreviousRun);
+}
+
+/** Each cluster's centroid in the scaled space the model saw (what the next run matches against). */
+function labelCentroids(input: ModelInput, labels: Int32Array): Map<number, number[]> {
+  const { rows, columns, data } = input.scaled;
+  const sums = new Map<number, { sum: Float64Array; count: number }>();
+  for (let row = 0; row < rows; row++) {
+    const label = labels[row] as number;
+    let entry = sums.get(label);
+    if (!entry) sums.set(label, (entry = { sum: new Float64Array(columns), count: 0 }));
+    for (let column = 0; column < columns; column++) (entry.sum[column] as number) += data[row * columns + column] as number;
+    entry.count += 1;
+  }
+  return new Map([...sums].map(([label, { sum, count }]) => [label, Array.from(sum, (value) => value / count)]));
+}
+
+async function writeSegments(duck: DuckDBConnection, segmentation: ModelSegmentationConfig, segments: ReadonlyArray<{ id: string; name: string }>, members: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  for (const segment of segments) await duck.run('INSERT INTO segments VALUES ($1, $2, $3, $4)', [segment.id, segment.name, segmentation.id, segmentation.model]);
+  const appender = await duck.createAppender('segment_members');
+  for (const [segmentId, profileId] of members) {
+    appender.appendVarchar(segmentId);
+    appender.appendVarchar(profileId);
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
+async function addFeatureColumn(duck: DuckDBConnection, column: string, profileIds: readonly string[], values: Float64Array): Promise<void> {
+  await duck.run('CREATE OR REPLACE TEMP TABLE model_scores (profile_id VARCHAR, value DOUBLE)');
+  const appender = await duck.createAppender('model_scores');
+  profileIds.forEach((profileId, row) => {
+    appender.appendVarchar(profileId);
+    appender.appendDouble(values[row] as number);
+    appender.endRow();
+  });
+  appender.closeSync();
+  await duck.run(`CREATE OR REPLACE TABLE features AS SELECT f.* EXCLUDE (${sqlIdentifier(column)}), s.value AS ${sqlIdentifier(column)} FROM (SELECT *, NULL::DOUBLE AS ${sqlIdentifier(column)} FROM features) f LEFT JOIN model_scores s USING (profile_id) ORDER BY f.profile_id`);
+  await duck.run('DROP TABLE model_scores');
+}
