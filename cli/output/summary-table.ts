@@ -52,7 +52,7 @@ export function formatModel(model: ModelSegmentationSummary, profiles: number): 
     out.push('');
     out.push(table(
       ['segment', 'name', 'profiles', 'share', 'since last run', 'why this name'],
-      model.segments.map((segment) => [
+      [...model.segments].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((segment) => [
         segment.id, segment.name, number(segment.size), `${((100 * segment.size) / Math.max(profiles, 1)).toFixed(1)}%`,
         segment.status === 'kept' ? (segment.moved === null ? 'kept' : `kept (moved ${segment.moved.toFixed(3)})`) : 'new',
         segment.nameSource === 'pinned' ? `pinned in the mapping; ${segment.reason}` : segment.reason,
