@@ -34,12 +34,29 @@ export function expandSegmentRef(reference: string, segments: readonly SegmentIn
   return exact.length > 0 ? exact : segments.filter((segment) => segment.segmentation === reference);
 }
 
+/**
+ * Option names for a multi-value property over several segmentations: two
+ * segments may share a name ("New customers" from RFM and from k-means), and
+ * vendors key options by a slug of the name, so clashing names get their
+ * segmentation appended: "New customers (rfm)", "New customers (behavior)".
+ */
+export function optionNames(segments: readonly SegmentInfo[]): Map<string, string> {
+  const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const counts = new Map<string, number>();
+  for (const segment of segments) counts.set(slug(segment.name), (counts.get(slug(segment.name)) ?? 0) + 1);
+  return new Map(segments.map((segment) => [segment.id, (counts.get(slug(segment.name)) ?? 0) > 1 ? `${segment.name} (${segment.segmentation})` : segment.name]));
+}
+
+function inScope(source: { segments: 'all' | string[] }, segments: readonly SegmentInfo[]): SegmentInfo[] {
+  return source.segments === 'all' ? [...segments] : source.segments.flatMap((reference) => expandSegmentRef(reference, segments));
+}
+
 export function schemaSpec(mapping: SinkMapping, segments: readonly SegmentInfo[]): SinkSchemaSpec {
   const properties: SinkPropertySpec[] = Object.entries(mapping.properties).map(([name, source]) => {
     const label = name.replace(/_/g, ' ').replace(/^\w/, (letter) => letter.toUpperCase());
     if ('segments' in source) {
-      const named = source.segments === 'all' ? segments : source.segments.flatMap((reference) => expandSegmentRef(reference, segments));
-      return { name, label, type: 'enumeration', multiple: true, options: unique(named.map((segment) => segment.name)) };
+      const names = optionNames(inScope(source, segments));
+      return { name, label, type: 'enumeration', multiple: true, options: unique([...names.values()]) };
     }
     if ('segment_of' in source) {
       return { name, label, type: 'enumeration', options: unique(expandSegmentRef(source.segment_of, segments).map((segment) => segment.name)) };
@@ -74,9 +91,9 @@ export function desiredRecord(row: ProfileRow & { key: string }, mapping: SinkMa
   const properties: Record<string, PropertyValue> = {};
   for (const [name, source] of Object.entries(mapping.properties)) {
     if ('segments' in source) {
-      const allowed = source.segments === 'all' ? null : new Set(source.segments.flatMap((reference) => expandSegmentRef(reference, segments)).map((segment) => segment.id));
-      const names = unique(member.filter((segment) => allowed === null || allowed.has(segment.id)).map((segment) => segment.name)).sort();
-      properties[name] = names.length > 0 ? names.join(';') : null;
+      const names = optionNames(inScope(source, segments));
+      const values = unique(member.filter((segment) => names.has(segment.id)).map((segment) => names.get(segment.id) as string)).sort();
+      properties[name] = values.length > 0 ? values.join(';') : null;
     } else if ('segment_of' in source) {
       properties[name] = member.find((segment) => segment.segmentation === source.segment_of)?.name ?? null;
     } else if ('feature' in source) {
