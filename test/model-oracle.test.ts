@@ -54,8 +54,11 @@ describe.skipIf(!existsSync(DATASET))('online retail models: segflow equals scik
     expect(new Set(behavior.segments.map((segment) => segment.name)).size).toBe(behavior.segments.length);
   });
 
-  it('Ward k=4 cluster sizes equal scikit-learn\'s', () => {
+  it('Ward k=4 cluster sizes equal scikit-learn\'s; the top of the dendrogram is in the summary', () => {
     expect(sizes('ward')).toEqual(oracle.ward.sizes_sorted_by_k['4']);
+    const dendrogram = model('ward').dendrogram!;
+    expect(dendrogram.leaves).toBe(kmeansOracle.rows);
+    expect(dendrogram.topMerges.at(-1)?.size).toBe(kmeansOracle.rows);
   });
 
   it('DBSCAN cluster and noise counts equal scikit-learn\'s for eps 0.3, min_samples 10', () => {

@@ -3,6 +3,7 @@ import type { FeatureMatrix } from '../models/feature-matrix.js';
 import { dbscan } from '../models/dbscan.js';
 import { suggestEps } from '../models/dbscan-eps.js';
 import { wardClustering } from '../models/hierarchical.js';
+import type { Dendrogram } from '../models/hierarchical-ward.js';
 import { kmeans } from '../models/kmeans.js';
 import { selectK, type KSelectionRow } from '../models/k-selection.js';
 import { NOISE_LABEL } from './cluster-profile.js';
@@ -17,7 +18,8 @@ export interface Clustering {
   /** Extra lines for the report: chosen k and why, eps suggestion … */
   notes: string[];
   kTable?: KSelectionRow[];
-  dendrogram?: unknown;
+  /** Ward: the top of the tree (last merges, highest first is at the end), enough to plot the cut. */
+  dendrogram?: { leaves: number; topMerges: Dendrogram['merges'] };
   /** Figures a test or a report compares: k, inertia, eps, cluster and noise counts. */
   metrics: Record<string, number>;
 }
@@ -39,7 +41,7 @@ export async function cluster(segmentation: ModelSegmentationConfig, scaled: Fea
       return {
         labels: result.labels,
         notes: [`Ward linkage on ${sampled ? `a seeded sample of ${result.sampleRows.length.toLocaleString('en-US')} profiles (the rest joined the nearest cluster)` : 'every profile'}, cut at k = ${segmentation.k}`],
-        dendrogram: result.dendrogram,
+        dendrogram: { leaves: result.dendrogram.leaves, topMerges: result.dendrogram.merges.slice(-50) },
         metrics: { k: segmentation.k, sampled: result.sampleRows.length },
       };
     }

@@ -9,7 +9,7 @@ import { getMeta, setMeta, type StateDb } from '../store/state-db.js';
 import { describeDeviations } from './cluster-naming.js';
 import { profileClusters, ANOMALOUS_LABEL } from './cluster-profile.js';
 import { migrationMatrix, renderMigrationMatrix } from './migration-matrix.js';
-import { cluster } from './model-clustering.js';
+import { cluster, type Clustering } from './model-clustering.js';
 import { loadModelInput, type ModelInput } from './model-input.js';
 import { assignSegmentIdentities, type PreviousRun, type RetiredSegment } from './segment-matching.js';
 
@@ -24,6 +24,8 @@ export interface ModelSegmentationSummary {
   model: ModelSegmentationConfig['model'];
   notes: string[];
   kTable?: KSelectionRow[];
+  /** Ward only: the last 50 merges of the dendrogram (node ids as in scipy's linkage matrix). */
+  dendrogram?: Clustering['dendrogram'];
   segments: Array<{ id: string; name: string; size: number; status: 'kept' | 'new'; nameSource: string; reason: string; moved: number | null }>;
   retired: RetiredSegment[];
   /** Share of profiles present in both runs that changed segment; null on the first run. */
@@ -123,6 +125,7 @@ export async function buildModelSegmentation(
     ...base,
     notes: [...clustering.notes, ...imputedNote],
     ...(clustering.kTable ? { kTable: clustering.kTable } : {}),
+    ...(clustering.dendrogram ? { dendrogram: clustering.dendrogram } : {}),
     segments: identities.segments.map((segment) => ({ id: segment.id, name: segment.name, size: segment.size, status: segment.status, nameSource: segment.nameSource, reason: segment.reason, moved: segment.moved })),
     retired: identities.retired,
     movedShare,
