@@ -3,11 +3,15 @@
  * vendor's published limits. Prints records/s as a fraction of the ceiling
  * the limits allow, API calls against the minimum possible, and the 429s
  * our own pacing caused (simulator-counted `rateLimited`; injected faults
- * are off here).
+ * are off here). Each simulator runs in its own process (simulator-process.ts
+ * says why).
  *
  *   npx tsx bench/sync/run.ts [--profiles 100000] [--vendors hubspot,marketo,salesforce] [--json]
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { SimulatorStats } from '../../core/sync/simulation/index.js';
 import { openStateDb } from '../../core/store/state-db.js';
 import { minimumCalls } from '../../core/sync/batching.js';
 import { HARNESSES } from '../../test/support/harnesses.js';
@@ -40,11 +44,13 @@ interface Row {
 }
 
 const SALESFORCE_LATENCY_MS = 150;
+const SIMULATOR_PROCESS = join(import.meta.dirname, 'simulator-process.ts');
 const rows: Row[] = [];
 for (const harness of HARNESSES.filter((candidate) => wanted.has(candidate.name))) {
   // Published limits (the simulators' defaults); Salesforce has no request-rate limit, so its
   // calls take a realistic 150 ms + 1.5 ms per record and its ceiling is concurrency-bound.
-  const simulator = await harness.startSimulator({ seed: 1, ...(harness.name === 'salesforce' ? { limits: { latencyMs: SALESFORCE_LATENCY_MS } } : {}) });
+  const limits = harness.name === 'salesforce' ? { latencyMs: SALESFORCE_LATENCY_MS } : undefined;
+  const simulator = await startSimulatorProcess(harness.name, limits);
   try {
     const sink = harness.createSink(simulator.sinkConfig);
     const fields = SCENARIO_FIELDS[harness.name]!;
@@ -52,17 +58,15 @@ for (const harness of HARNESSES.filter((candidate) => wanted.has(candidate.name)
     const desired = scenarioPopulation(profiles, 0, fields).map((record) => ({ ...record, lists: new Set<string>() }));
     const spec = { ...scenarioSpec(fields), lists: [] };
     const state = openStateDb(':memory:');
-    // Schema setup (properties, fields) is not part of the measured sync: do it once first.
-    await sink.prepare(spec, { request: (_label, call) => call(), signal: new AbortController().signal, now: Date.now });
-    // That setup went around the account queue: let its calls leave the vendor's window before measuring.
+    // The simulator process made its setup calls: let them leave the vendor's window before measuring.
     const window = sink.capabilities().rateLimit;
     if (window) await new Promise((resolve) => setTimeout(resolve, window.intervalMs + 100));
-    simulator.view.resetStats();
+    await fetch(`${simulator.control}/reset`, { method: 'POST' });
     process.stderr.write(`${harness.name}: syncing ${profiles.toLocaleString('en-US')} profiles at the published limits…\n`);
     const started = performance.now();
     const run = await syncOnce({ sink, state, desired, spec });
     const seconds = (performance.now() - started) / 1000;
-    const stats = simulator.view.stats();
+    const stats = (await (await fetch(`${simulator.control}/stats`)).json()) as SimulatorStats;
     const capabilities = sink.capabilities();
     const upserts = run.plan.changes.filter((change) => change.op === 'upsert');
     rows.push({
@@ -81,8 +85,24 @@ for (const harness of HARNESSES.filter((candidate) => wanted.has(candidate.name)
     await sink.close?.();
     state.close();
   } finally {
-    await simulator.stop();
+    simulator.stop();
   }
+}
+
+function startSimulatorProcess(vendor: string, limits?: Record<string, number>): Promise<{ url: string; sinkConfig: Record<string, unknown>; control: string; stop(): void }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SIMULATOR_PROCESS, vendor, ...(limits ? [JSON.stringify(limits)] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const newline = output.indexOf('\n');
+      if (newline < 0) return;
+      const started = JSON.parse(output.slice(0, newline)) as { url: string; sinkConfig: Record<string, unknown>; control: string };
+      resolve({ ...started, stop: () => child.kill('SIGTERM') });
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`simulator process for ${vendor} exited (${code}) before starting`)));
+  });
 }
 
 if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
