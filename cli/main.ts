@@ -8,6 +8,7 @@ import { schemaCommand } from './commands/schema.js';
 import { syncCommand } from './commands/sync.js';
 import { dlqCommand } from './commands/dlq.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { forgetCommand } from './commands/forget.js';
 import { validateCommand } from './commands/validate.js';
 
 const USAGE = `segflow: behavioral events in, customer segments out
@@ -17,6 +18,7 @@ usage:
   segflow plan FILE [--sink ID]                       what a sync would change, per sink and operation; nothing is sent
   segflow sync FILE [--sink ID]                       send the last run's segments to the sinks
   segflow dlq list|retry FILE [--sink ID]             changes the vendors rejected, and their reasons; retry re-sends them
+  segflow forget FILE --email ADDRESS                 erasure request: delete from every sink, never sync again
   segflow sandbox [FILE] [--port N]                   start the vendor simulators locally (FILE: create the fields its sinks write)
   segflow validate FILE                               check a mapping; every problem at file:line:col
   segflow generate --out FILE [--users N | --events N] [--seed N] [--days N] [--start YYYY-MM-DD] [--duplicates RATE]
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       duplicates: { type: 'string' },
       write: { type: 'string' },
       sink: { type: 'string' },
+      email: { type: 'string' },
+      key: { type: 'string' },
       port: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -67,6 +71,9 @@ async function main(argv: string[]): Promise<number> {
       if (!mappingFile) return usageError('dlq needs an action (list or retry) and a mapping file');
       return dlqCommand({ action: positionals[0], file: mappingFile, state: values.state, json: values.json, ...(values.sink ? { sink: values.sink } : {}) });
     }
+    case 'forget':
+      if (!file) return usageError('forget needs a mapping file and --email ADDRESS');
+      return forgetCommand({ file, ...(values.state ? { state: values.state } : {}), ...(values.email ? { email: values.email } : {}), ...(values.key ? { key: values.key } : {}) });
     case 'sandbox':
       return sandboxCommand({ port: values.port, ...(file ? { file } : {}) });
     case 'validate':

@@ -103,4 +103,19 @@ sinks:
     expect(quiet.stdout).toMatch(/nothing to change/);
     expect(quiet.stdout).not.toMatch(/parked/);
   });
+
+  it('forget deletes a customer from the vendor, and no later run brings them back', async () => {
+    const email = [...simulator.view.records().keys()].sort()[5]!;
+    const before = simulator.view.records().size;
+    const forget = await segflow(['forget', mapping, '--state', state, '--email', email.toUpperCase()], env);
+    expect(forget.code, forget.stderr).toBe(0);
+    expect(forget.stdout).toMatch(/delete\s+applied 1,/);
+    expect(simulator.view.records().has(email)).toBe(false);
+    expect(simulator.view.records().size).toBe(before - 1);
+
+    const again = await segflow(['run', mapping, '--state', state], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/1 under an erasure request/);
+    expect(simulator.view.records().has(email)).toBe(false);
+  });
 });

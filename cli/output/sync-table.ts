@@ -49,5 +49,6 @@ function excludedText(summary: SinkSyncSummary): string {
   if (summary.excluded.noKey > 0) parts.push(`${number(summary.excluded.noKey)} without a key`);
   if (summary.excluded.noConsent > 0) parts.push(`${number(summary.excluded.noConsent)} without consent`);
   if (summary.excluded.sharedKey > 0) parts.push(`${number(summary.excluded.sharedKey)} sharing a key with a more recent profile`);
+  if (summary.excluded.suppressed > 0) parts.push(`${number(summary.excluded.suppressed)} under an erasure request`);
   return parts.length > 0 ? ` (left out: ${parts.join(', ')})` : '';
 }

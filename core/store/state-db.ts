@@ -63,6 +63,12 @@ const MIGRATIONS: readonly string[] = [
      resolved_at TEXT
    );
    CREATE INDEX sink_dlq_open ON sink_dlq(sink_id, profile_id) WHERE resolved_at IS NULL;`,
+  // Erasure requests: hashes of normalized keys (core/privacy/suppressions.ts), never raw identifiers.
+  `CREATE TABLE suppressions (
+     key_hash TEXT PRIMARY KEY,
+     reason TEXT NOT NULL,
+     requested_at TEXT NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 export type StateDb = Database.Database;

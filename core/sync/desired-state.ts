@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SinkMapping } from '../config/sink-schema.js';
 import { sqlIdentifier, sqlString } from '../features/sql-quote.js';
 import type { DesiredRecord } from './planner.js';
+import { suppressionHash } from '../privacy/suppressions.js';
 import type { PropertyValue, SinkPropertySpec, SinkSchemaSpec } from './sink.js';
 
 /**
@@ -16,11 +17,18 @@ export interface SegmentInfo {
   segmentation: string;
 }
 
+export interface ExcludedCounts {
+  noKey: number;
+  noConsent: number;
+  sharedKey: number;
+  suppressed: number;
+}
+
 export interface DesiredState {
   records: DesiredRecord[];
   spec: SinkSchemaSpec;
-  /** Profiles left out, by reason (no email, consent withheld, same key as a more recent profile). */
-  excluded: { noKey: number; noConsent: number; sharedKey: number };
+  /** Profiles left out, by reason (no email, consent withheld, same key as a more recent profile, erasure requested). */
+  excluded: ExcludedCounts;
 }
 
 export async function loadSegments(duck: DuckDBConnection): Promise<SegmentInfo[]> {
@@ -132,7 +140,7 @@ export function normalizeKey(identifyBy: string, value: string | null): string |
   return identifyBy === 'email' ? trimmed.toLowerCase() : trimmed;
 }
 
-export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[]): Promise<DesiredState> {
+export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[], suppressed: ReadonlySet<string> = new Set()): Promise<DesiredState> {
   const consentCategories = mapping.consent_categories;
   const traitNames = unique([
     ...(mapping.identify_by === 'profile_id' || mapping.identify_by === 'user_id' ? [] : [mapping.identify_by]),
@@ -154,7 +162,7 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
     FROM features f LEFT JOIN latest l USING (profile_id) LEFT JOIN memberships s USING (profile_id)
     ORDER BY l.last_ts DESC NULLS LAST, f.profile_id`;
   const reader = await duck.runAndReadAll(sql);
-  const excluded = { noKey: 0, noConsent: 0, sharedKey: 0 };
+  const excluded: ExcludedCounts = { noKey: 0, noConsent: 0, sharedKey: 0, suppressed: 0 };
   const seenKeys = new Set<string>();
   const records: DesiredRecord[] = [];
   for (const values of reader.getRows()) {
@@ -172,6 +180,10 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
     const key = normalizeKey(mapping.identify_by, rawKey);
     if (key === null) {
       excluded.noKey += 1;
+      continue;
+    }
+    if (suppressed.size > 0 && suppressed.has(suppressionHash(key))) {
+      excluded.suppressed += 1;
       continue;
     }
     if (!consentAllows(consent, consentCategories)) {

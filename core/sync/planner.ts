@@ -38,6 +38,10 @@ export interface PlanInput {
   acked: ReadonlyMap<string, AckedRecord>;
   /** Changes parked in the dead-letter queue with the same content are not re-sent until retried or changed. */
   isParked?: (change: SinkChange) => boolean;
+  /** Keys under an erasure request: their vendor records are deleted (whatever the mode). */
+  isErased?: (key: string) => boolean;
+  /** The sink can delete records; otherwise an erased record is emptied (values cleared, memberships removed). */
+  canDelete?: boolean;
 }
 
 export interface SyncPlan {
@@ -110,7 +114,12 @@ export function planSync(input: PlanInput): SyncPlan {
       forget.push(acked.profileId);
       continue;
     }
-    if (mode === 'additive') continue;
+    const erased = input.isErased?.(acked.key) ?? false;
+    if (erased && input.canDelete !== false) {
+      push({ op: 'delete', record: { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) } });
+      continue;
+    }
+    if (mode === 'additive' && !erased) continue;
     // Left the sink's scope (lost its key, deleted, merged away): undo what segflow set.
     const record: SinkRecordRef = { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) };
     for (const list of [...acked.lists.keys()].sort()) push({ op: 'list-remove', record, list });

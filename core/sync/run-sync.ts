@@ -4,7 +4,8 @@ import { ConnectorError } from '../errors/connector-error.js';
 import type { StateDb } from '../store/state-db.js';
 import { AccountQueue } from './account-queue.js';
 import { minimumCalls } from './batching.js';
-import { loadDesiredState, loadSegments } from './desired-state.js';
+import { loadDesiredState, loadSegments, type ExcludedCounts } from './desired-state.js';
+import { loadSuppressions, suppressionHash } from '../privacy/suppressions.js';
 import type { ExecutionProgress, ExecutionResult } from './executor.js';
 import type { SyncPlan } from './planner.js';
 import { planSink, syncSink } from './sync-sink.js';
@@ -43,7 +44,7 @@ export interface SinkSyncSummary {
   type: string;
   mode: string;
   profiles: number;
-  excluded: { noKey: number; noConsent: number; sharedKey: number };
+  excluded: ExcludedCounts;
   unchanged: number;
   parked: number;
   planned: Record<SinkOperation, number>;
@@ -60,10 +61,15 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
   const segments = await loadSegments(options.duck);
   const queues = new Map<string, AccountQueue>();
   const prepared = [];
+  const suppressed = loadSuppressions(options.state);
   for (const wired of options.sinks) {
-    const desired = await loadDesiredState(options.duck, wired.mapping, segments);
+    const desired = await loadDesiredState(options.duck, wired.mapping, segments, suppressed);
     const store = new SyncStateStore(options.state, wired.mapping.id, options.now);
-    const plan = planSink({ store, desired: desired.records, mode: wired.mapping.mode });
+    const plan = planSink({
+      store, desired: desired.records, mode: wired.mapping.mode,
+      isErased: suppressed.size === 0 ? undefined : (key) => suppressed.has(suppressionHash(key)),
+      canDelete: wired.sink.capabilities().operations.delete !== undefined,
+    });
     const capabilities = wired.sink.capabilities();
     const summary: SinkSyncSummary = {
       sinkId: wired.mapping.id,

@@ -138,4 +138,15 @@ describe('sync engine (planner + executor + acknowledged state)', () => {
     const after = await sync(sink, store, [desired(1, ['vip'])]);
     expect(after.plan.changes).toHaveLength(0);
   });
+
+  it('an erased key is deleted in every mode, or emptied where the vendor cannot delete', async () => {
+    const { store, sink } = setup();
+    await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])]);
+    const acked = store.loadAcked();
+    const erased = (key: string) => key === 'p2@example.com';
+    const deleting = planSync({ mode: 'additive', desired: [desired(1, ['vip'])], acked, isErased: erased, canDelete: true });
+    expect(deleting.changes.map((change) => `${change.op} ${change.record.key}`)).toEqual(['delete p2@example.com']);
+    const emptying = planSync({ mode: 'sync', desired: [desired(1, ['vip'])], acked, isErased: erased, canDelete: false });
+    expect(emptying.changes.map((change) => change.op).sort()).toEqual(['list-remove', 'update']);
+  });
 });

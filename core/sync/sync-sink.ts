@@ -1,6 +1,6 @@
 import { AccountQueue } from './account-queue.js';
 import { executeChanges, type ExecutionProgress, type ExecutionResult } from './executor.js';
-import { planSync, type DesiredRecord, type SyncPlan } from './planner.js';
+import { planSync, type DesiredRecord, type PlanInput, type SyncPlan } from './planner.js';
 import { asConnectorError, decideRetry, type RetryPolicy } from './retry-policy.js';
 import type { Sink, SinkContext, SinkSchemaSpec } from './sink.js';
 import { fingerprint, type SyncStateStore } from './sync-state.js';
@@ -28,9 +28,11 @@ export interface SyncSinkOptions {
   onProgress?: (progress: ExecutionProgress) => void;
 }
 
-export function planSink(options: Pick<SyncSinkOptions, 'store' | 'desired' | 'mode'>): SyncPlan {
+export function planSink(options: Pick<SyncSinkOptions, 'store' | 'desired' | 'mode'> & Pick<PlanInput, 'isErased' | 'canDelete'>): SyncPlan {
   const parked = options.store.parkedFingerprints();
   return planSync({
+    ...(options.isErased ? { isErased: options.isErased } : {}),
+    ...(options.canDelete !== undefined ? { canDelete: options.canDelete } : {}),
     mode: options.mode,
     desired: options.desired,
     acked: options.store.loadAcked(),
