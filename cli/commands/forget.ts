@@ -5,15 +5,18 @@ import { normalizeKey } from '../../core/sync/desired-state.js';
 import { addSuppression } from '../../core/privacy/suppressions.js';
 import { UserError } from '../../core/errors/user-error.js';
 import { openStateDb } from '../../core/store/state-db.js';
+import { openEventStore } from '../../core/store/event-store.js';
+import { eraseProfilesByEmail } from '../../core/privacy/erase-profile.js';
 import { resolveStateDir } from './run.js';
 import { syncCommand } from './sync.js';
 import { loadMapping } from './validate.js';
 
 /**
  * `segflow forget FILE --email E`: an erasure request. The key goes on the
- * suppression list (as a hash), then a sync deletes the record from every
- * sink that holds it (or empties it where the vendor has no delete), and no
- * later run syncs it again.
+ * suppression list (as a hash); every profile that carried the email loses
+ * its events, identity links, features and memberships in the local stores;
+ * then a sync deletes the record from every sink that holds it (or empties
+ * it where the vendor has no delete), and no later run syncs it again.
  */
 export async function forgetCommand(options: { file: string; state?: string; email?: string; key?: string }): Promise<number> {
   const raw = options.email ?? options.key;
@@ -30,7 +33,16 @@ export async function forgetCommand(options: { file: string; state?: string; ema
   const state = openStateDb(join(stateDir, 'state.sqlite'));
   try {
     const added = addSuppression(state, key, 'erasure request (segflow forget)', Date.now);
-    process.stderr.write(added ? 'erasure request recorded; deleting from every sink\n' : 'already on the suppression list; syncing again\n');
+    process.stderr.write(added ? 'erasure request recorded\n' : 'already on the suppression list\n');
+    if (options.email !== undefined && existsSync(join(stateDir, 'events.duckdb'))) {
+      const store = await openEventStore(join(stateDir, 'events.duckdb'));
+      try {
+        const erased = await eraseProfilesByEmail(store.connection, state, key);
+        process.stderr.write(`erased ${erased.profiles} profile(s) and ${erased.events.toLocaleString('en-US')} event(s) from the local stores; deleting from every sink\n`);
+      } finally {
+        store.close();
+      }
+    }
   } finally {
     state.close();
   }
