@@ -109,4 +109,32 @@ segments:
     if (result.ok) return;
     expect(result.issues[0]?.message).toMatch(/"triggers" is not supported yet/);
   });
+
+  it('locates model and sink mistakes: unknown feature, log1p outside the model, a bad where, an unknown segment in a sink', () => {
+    const text = `${GOOD}  - id: behavior
+    model: kmeans
+    features: [recency_days, frequncy_90d]
+    log1p: [monetary]
+    where: frequency_90d >>= 1
+sinks:
+  - id: crm
+    type: hubspot
+    properties:
+      tags: { segments: [lapsed, vips] }
+`;
+    const withSink = buildMappingSchema(
+      [z.strictObject({ type: z.literal('segment-files'), id: z.string(), path: z.string() })],
+      [z.strictObject({ type: z.literal('hubspot') })],
+    );
+    const result = parseMappingText('m.yaml', text, withSink);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const messages = result.issues.map(formatIssue);
+    expect(messages).toEqual([
+      expect.stringMatching(/^m\.yaml:27:31 segments\.2\.features\.1: unknown feature "frequncy_90d".*frequency_90d/),
+      expect.stringMatching(/^m\.yaml:28:13 segments\.2\.log1p\.0: "monetary" is not one of this model's features/),
+      expect.stringMatching(/^m\.yaml:29:\d+ segments\.2\.where: /),
+      expect.stringMatching(/^m\.yaml:35:37 sinks\.0\.properties\.tags\.segments\.1: unknown segment "vips"/),
+    ]);
+  });
 });
