@@ -131,10 +131,10 @@ sinks:
     if (result.ok) return;
     const messages = result.issues.map(formatIssue);
     expect(messages).toEqual([
-      expect.stringMatching(/^m\.yaml:27:31 segments\.2\.features\.1: unknown feature "frequncy_90d".*frequency_90d/),
-      expect.stringMatching(/^m\.yaml:28:13 segments\.2\.log1p\.0: "monetary" is not one of this model's features/),
-      expect.stringMatching(/^m\.yaml:29:\d+ segments\.2\.where: /),
-      expect.stringMatching(/^m\.yaml:35:37 sinks\.0\.properties\.tags\.segments\.1: unknown segment "vips"/),
+      expect.stringMatching(/^m\.yaml:17:30 segments\.2\.features\.1: unknown feature "frequncy_90d".*frequency_90d/),
+      expect.stringMatching(/^m\.yaml:18:13 segments\.2\.log1p\.0: "monetary" is not one of this model's features/),
+      expect.stringMatching(/^m\.yaml:19:26 segments\.2\.where: ">>=" is not an operator/),
+      expect.stringMatching(/^m\.yaml:24:34 sinks\.0\.properties\.tags\.segments\.1: unknown segment "vips"/),
     ]);
   });
 });
