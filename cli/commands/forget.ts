@@ -10,6 +10,16 @@ import { eraseProfilesByEmail } from '../../core/privacy/erase-profile.js';
 import { resolveStateDir } from './run.js';
 import { syncCommand } from './sync.js';
 import { loadMapping } from './validate.js';
+import type { StateDb } from '../../core/store/state-db.js';
+
+function purgeDeadLetters(state: StateDb, key: string, profileIds: readonly string[]): void {
+  const byKey = state.prepare("DELETE FROM sink_dlq WHERE json_extract(change, '$.record.key') = ?");
+  const byProfile = state.prepare('DELETE FROM sink_dlq WHERE profile_id = ?');
+  state.transaction(() => {
+    byKey.run(key);
+    for (const profileId of profileIds) byProfile.run(profileId);
+  })();
+}
 
 /**
  * `segflow forget FILE --email E`: an erasure request. The key goes on the
@@ -38,6 +48,9 @@ export async function forgetCommand(options: { file: string; state?: string; ema
       const store = await openEventStore(join(stateDir, 'events.duckdb'));
       try {
         const erased = await eraseProfilesByEmail(store.connection, state, key);
+        // Sinks keyed by userId or another trait are found through the profile; dead letters hold the raw record.
+        for (const profileId of erased.profileIds) addSuppression(state, `profile:${profileId}`, 'erasure request (segflow forget)', Date.now);
+        purgeDeadLetters(state, key, erased.profileIds);
         process.stderr.write(`erased ${erased.profiles} profile(s) and ${erased.events.toLocaleString('en-US')} event(s) from the local stores; deleting from every sink\n`);
       } finally {
         store.close();

@@ -8,7 +8,7 @@ import type { StateDb } from '../store/state-db.js';
  * transaction after it (a crash between the two leaves identity links
  * without events, which carry no personal data and a repeated forget removes). Returns how much went.
  */
-export async function eraseProfilesByEmail(duck: DuckDBConnection, state: StateDb, email: string): Promise<{ profiles: number; events: number }> {
+export async function eraseProfilesByEmail(duck: DuckDBConnection, state: StateDb, email: string): Promise<{ profiles: number; events: number; profileIds: string[] }> {
   await duck.run('BEGIN TRANSACTION');
   try {
     await duck.run(`CREATE OR REPLACE TEMP TABLE erase_profiles AS
@@ -30,7 +30,7 @@ export async function eraseProfilesByEmail(duck: DuckDBConnection, state: StateD
     state.transaction(() => {
       for (const profile of erased) removeNodes.run(profile);
     })();
-    return { profiles, events };
+    return { profiles, events, profileIds: erased };
   } catch (error) {
     await duck.run('ROLLBACK');
     throw error;

@@ -182,7 +182,7 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
       excluded.noKey += 1;
       continue;
     }
-    if (suppressed.size > 0 && suppressed.has(suppressionHash(key))) {
+    if (suppressed.size > 0 && (suppressed.has(suppressionHash(key)) || suppressed.has(suppressionHash(`profile:${profileId}`)))) {
       excluded.suppressed += 1;
       continue;
     }

@@ -1,4 +1,5 @@
 import { ConnectorError } from '../errors/connector-error.js';
+import { redactEmails } from '../privacy/redact-text.js';
 import type { AccountQueue } from './account-queue.js';
 import { PHASES, toBatches } from './batching.js';
 import { asConnectorError, decideRetry, type RetryPolicy } from './retry-policy.js';
@@ -58,6 +59,9 @@ export interface ExecutionResult {
 interface Pending {
   change: SinkChange;
   attempts: number;
+  /** The wait the retry decision asked for, and whether the vendor throttled (then the whole account pauses). */
+  delayMs?: number;
+  throttled?: boolean;
 }
 
 export async function executeChanges(changes: readonly SinkChange[], options: ExecutorOptions): Promise<ExecutionResult> {
@@ -81,7 +85,7 @@ export async function executeChanges(changes: readonly SinkChange[], options: Ex
     result.stopped ??= reason;
   };
   const noteFailure = (change: SinkChange, error: ConnectorError) => {
-    if (result.failureSamples.length < 5) result.failureSamples.push({ profileId: change.record.profileId, op: change.op, code: error.code, message: error.message });
+    if (result.failureSamples.length < 5) result.failureSamples.push({ profileId: change.record.profileId, op: change.op, code: error.code, message: redactEmails(error.message) });
   };
 
   const settle = (batch: SinkBatch, pending: readonly Pending[], results: readonly ChangeResult[], retryLater: Pending[]) => {
@@ -108,7 +112,7 @@ export async function executeChanges(changes: readonly SinkChange[], options: Ex
       } else {
         const decision = decideRetry(outcome.error, attempts + 1, policy, options.random);
         if (decision.action === 'retry') {
-          retryLater.push({ change, attempts: decision.countsAsAttempt ? attempts + 1 : attempts });
+          retryLater.push({ change, attempts: decision.countsAsAttempt ? attempts + 1 : attempts, delayMs: decision.delayMs, throttled: outcome.error.details.throttled === true });
           return;
         }
         if (change.op === 'upsert' || change.op === 'update') recordFailed.add(change.record.profileId);
@@ -155,11 +159,21 @@ export async function executeChanges(changes: readonly SinkChange[], options: Ex
           continue;
         }
         if (decision.action === 'stop-run') return stop(decision.reason);
+        if (failure.kind === 'permanent' && pending.length > 1) {
+          // One bad record can fail a whole call (a 400 naming no input): bisect, so only it is dead-lettered.
+          const middle = pending.length >> 1;
+          await runBatch(pending.slice(0, middle), retryLater);
+          await runBatch(pending.slice(middle), retryLater);
+          return;
+        }
         settle(batch, pending, pending.map(() => ({ status: 'failed', error: failure })), retryLater);
         return;
       }
       if (results.length !== pending.length) {
-        throw new ConnectorError('permanent', 'sync.contract', `${sink.kind} returned ${results.length} results for ${pending.length} changes (${batch.op}); this is a bug in the connector`);
+        // A connector bug: nothing in this answer can be trusted, so nothing is acknowledged; the changes fail (retryably) and the run goes on.
+        const error = new ConnectorError('retryable', 'sync.contract', `${sink.kind} returned ${results.length} results for ${pending.length} changes (${batch.op}); this is a bug in the connector`);
+        settle(batch, pending, pending.map(() => ({ status: 'failed', error })), retryLater);
+        return;
       }
       settle(batch, pending, results, retryLater);
       return;
@@ -173,7 +187,9 @@ export async function executeChanges(changes: readonly SinkChange[], options: Ex
       if (change.op === 'list-add' || change.op === 'list-remove') {
         const vendorId = vendorIds.get(change.record.profileId);
         const sameRecordKnown = change.record.vendorId !== undefined;
-        if (!sameRecordKnown && vendorId === undefined && capabilities.membershipNeedsVendorId) {
+        // No vendor id and the record could not be written this run: a membership would create a
+        // record of its own on vendors that need no id (Segment), or fail on those that do.
+        if (!sameRecordKnown && vendorId === undefined && (capabilities.membershipNeedsVendorId || recordFailed.has(change.record.profileId))) {
           result.blocked += 1;
           finish(1);
           continue;
@@ -190,8 +206,14 @@ export async function executeChanges(changes: readonly SinkChange[], options: Ex
       await runPool(batches, Math.max(2, capabilities.concurrency * 2), (pending) => runBatch(pending, retryLater));
       if (retryLater.length > 0) {
         result.retries += retryLater.length;
-        const attempt = Math.max(...retryLater.map((item) => item.attempts));
-        await options.sleep(Math.min(policy.maxDelayMs, Math.round(options.random() * policy.baseDelayMs * 2 ** Math.max(0, attempt - 1))));
+        // Wait as long as the longest decision asked (the vendor's Retry-After included); a throttle pauses the account.
+        const delay = Math.max(...retryLater.map((item) => item.delayMs ?? 0));
+        if (retryLater.some((item) => item.throttled)) {
+          result.throttled += 1;
+          queue.pauseFor(delay, options.now());
+        } else {
+          await options.sleep(delay);
+        }
       }
       work = retryLater;
     }

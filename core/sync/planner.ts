@@ -39,7 +39,7 @@ export interface PlanInput {
   /** Changes parked in the dead-letter queue with the same content are not re-sent until retried or changed. */
   isParked?: (change: SinkChange) => boolean;
   /** Keys under an erasure request: their vendor records are deleted (whatever the mode). */
-  isErased?: (key: string) => boolean;
+  isErased?: (key: string, profileId: string) => boolean;
   /** The sink can delete records; otherwise an erased record is emptied (values cleared, memberships removed). */
   canDelete?: boolean;
 }
@@ -69,12 +69,8 @@ export function planSync(input: PlanInput): SyncPlan {
   for (const desired of input.desired) {
     const acked = input.acked.get(desired.profileId);
     const before = changes.length + parked;
+    // A changed key was moved to a retired pseudo-profile by SyncStateStore.reconcileKeys; a mismatch here means no reconcile ran.
     const sameRecord = acked !== undefined && acked.key === desired.key;
-    if (acked && !sameRecord && mode === 'sync') {
-      // The profile's key changed (a new email): the old vendor record leaves segflow's lists.
-      const old: SinkRecordRef = { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) };
-      for (const list of [...acked.lists.keys()].sort()) push({ op: 'list-remove', record: old, list });
-    }
     const record: SinkRecordRef = {
       profileId: desired.profileId,
       key: desired.key,
@@ -114,7 +110,7 @@ export function planSync(input: PlanInput): SyncPlan {
       forget.push(acked.profileId);
       continue;
     }
-    const erased = input.isErased?.(acked.key) ?? false;
+    const erased = input.isErased?.(acked.key, acked.profileId.split('~')[0] as string) ?? false;
     if (erased && input.canDelete !== false) {
       push({ op: 'delete', record: { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) } });
       continue;

@@ -62,12 +62,13 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
   const queues = new Map<string, AccountQueue>();
   const prepared = [];
   const suppressed = loadSuppressions(options.state);
+  const isErased = suppressed.size === 0 ? undefined : (key: string, profileId: string) => suppressed.has(suppressionHash(key)) || suppressed.has(suppressionHash(`profile:${profileId}`));
   for (const wired of options.sinks) {
     const desired = await loadDesiredState(options.duck, wired.mapping, segments, suppressed);
     const store = new SyncStateStore(options.state, wired.mapping.id, options.now);
     const plan = planSink({
       store, desired: desired.records, mode: wired.mapping.mode,
-      isErased: suppressed.size === 0 ? undefined : (key) => suppressed.has(suppressionHash(key)),
+      ...(isErased ? { isErased } : {}),
       canDelete: wired.sink.capabilities().operations.delete !== undefined,
     });
     const capabilities = wired.sink.capabilities();
@@ -92,6 +93,7 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
     const callsBefore = queue.calls;
     try {
       const { result } = await syncSink({
+        ...(isErased ? { isErased } : {}),
         sink: wired.sink,
         store,
         desired: desired.records,

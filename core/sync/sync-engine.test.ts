@@ -14,6 +14,7 @@ const desired = (index: number, lists: string[], tier = 'gold'): DesiredRecord =
 });
 
 async function sync(sink: MemorySink, store: SyncStateStore, records: DesiredRecord[], mode: 'sync' | 'additive' | 'enrich' = 'sync') {
+  store.reconcileKeys(records);
   const parked = store.parkedFingerprints();
   const plan = planSync({ mode, desired: records, acked: store.loadAcked(), isParked: (change) => parked.has(fingerprint(change)) });
   store.forget(plan.forget);
@@ -148,5 +149,63 @@ describe('sync engine (planner + executor + acknowledged state)', () => {
     expect(deleting.changes.map((change) => `${change.op} ${change.record.key}`)).toEqual(['delete p2@example.com']);
     const emptying = planSync({ mode: 'sync', desired: [desired(1, ['vip'])], acked, isErased: erased, canDelete: false });
     expect(emptying.changes.map((change) => change.op).sort()).toEqual(['list-remove', 'update']);
+  });
+
+  it('a new email: the old record leaves the lists (even after an interrupted run), the new one joins', async () => {
+    const { store, sink } = setup();
+    await sync(sink, store, [desired(1, ['vip'])]);
+    const moved = { ...desired(1, ['vip']), key: 'new1@example.com' };
+    // Interrupted right after the new record's upsert: the removal from the old record never ran.
+    store.reconcileKeys([moved]);
+    const plan = planSync({ mode: 'sync', desired: [moved], acked: store.loadAcked() });
+    const upsert = plan.changes.find((change) => change.op === 'upsert')!;
+    store.acknowledge([{ change: upsert, vendorId: '99' }]);
+    sink.records.set('new1@example.com', { id: '99', properties: { ...moved.properties } });
+    await sync(sink, store, [moved]);
+    expect(sink.lists.get('vip')).toEqual(new Set(['new1@example.com']));
+    expect(sink.records.get('p1@example.com')?.properties).toEqual({ tier: null, score: null });
+  });
+
+  it('a shared email taken over by another profile hands over the memberships, so stale ones are removed', async () => {
+    const { store, sink } = setup();
+    await sync(sink, store, [desired(1, ['a', 'b'])]);
+    const takeover = { ...desired(2, ['a']), key: 'p1@example.com' };
+    const { plan } = await sync(sink, store, [takeover]);
+    // Its values are rewritten (score 2), membership b goes; nothing is created or added.
+    expect(plan.changes.map((change) => change.op).sort()).toEqual(['list-remove', 'upsert']);
+    expect(sink.lists.get('a')).toEqual(new Set(['p1@example.com']));
+    expect(sink.lists.get('b')?.size).toBe(0);
+    expect(sink.creates).toBe(1);
+  });
+
+  it('a whole call refused for one bad record is bisected: only that record is dead-lettered', async () => {
+    const { db, store, sink } = setup();
+    const original = sink.apply.bind(sink);
+    sink.apply = (batch, context) =>
+      batch.changes.some((change) => change.record.key === 'p3@example.com')
+        ? Promise.reject(new ConnectorError('permanent', 'memory.bad_request', 'HTTP 400: one input is invalid'))
+        : original(batch, context);
+    const { result } = await sync(sink, store, Array.from({ length: 8 }, (_, index) => desired(index, [])));
+    expect(result.deadLettered).toBe(1);
+    expect(result.byOp.upsert.applied).toBe(7);
+    expect(db.prepare('SELECT profile_id FROM sink_dlq').all()).toEqual([{ profile_id: 'u:3' }]);
+  });
+
+  it('per-record throttling waits the vendor\'s time by pausing the account, without using attempts', async () => {
+    const { store, sink } = setup();
+    let throttledOnce = false;
+    const original = sink.apply.bind(sink);
+    sink.apply = async (batch, context) => {
+      if (!throttledOnce) {
+        throttledOnce = true;
+        return batch.changes.map(() => ({ status: 'failed' as const, error: new ConnectorError('retryable', 'memory.slow', 'slow down', { throttled: true, retryAfterMs: 120 }) }));
+      }
+      return original(batch, context);
+    };
+    const started = performance.now();
+    const { result } = await sync(sink, store, [desired(1, [])]);
+    expect(result.applied).toBe(1);
+    expect(result.throttled).toBe(1);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(100);
   });
 });

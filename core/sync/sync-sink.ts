@@ -26,9 +26,12 @@ export interface SyncSinkOptions {
   now: () => number;
   signal: AbortSignal;
   onProgress?: (progress: ExecutionProgress) => void;
+  /** Keys (or profiles) under an erasure request. */
+  isErased?: (key: string, profileId: string) => boolean;
 }
 
-export function planSink(options: Pick<SyncSinkOptions, 'store' | 'desired' | 'mode'> & Pick<PlanInput, 'isErased' | 'canDelete'>): SyncPlan {
+export function planSink(options: Pick<SyncSinkOptions, 'store' | 'desired' | 'mode' | 'isErased'> & Pick<PlanInput, 'canDelete'>): SyncPlan {
+  options.store.reconcileKeys(options.desired);
   const parked = options.store.parkedFingerprints();
   return planSync({
     ...(options.isErased ? { isErased: options.isErased } : {}),
@@ -45,6 +48,8 @@ export async function syncSink(options: SyncSinkOptions, plan: SyncPlan = planSi
   const context: SinkContext = { request: (label, call) => options.queue.request(label, call), signal: options.signal, now: options.now };
   await withRetries(() => options.sink.prepare(options.spec, context), options);
   const result = await executeChanges(plan.changes, { ...options, state: options.store });
+  // An erased record the vendor could not delete was emptied: drop its row too, so no raw key stays behind.
+  if (options.isErased) options.store.dropEmptied(options.isErased);
   return { plan, result };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorError } from '../errors/connector-error.js';
+import { redactEmails } from '../privacy/redact-text.js';
 import type { StateDb } from '../store/state-db.js';
 import type { AckedRecord } from './planner.js';
 import type { PropertyValue, SinkChange } from './sink.js';
@@ -63,6 +64,58 @@ export class SyncStateStore {
     })();
   }
 
+  /**
+   * Re-labels acknowledged state so it follows the vendor records, before
+   * planning. State is kept per profile, but what segflow added lives on a
+   * vendor record (a key):
+   * - a profile whose key changed leaves its old record behind: that record's
+   *   state moves to a retired pseudo-profile (`<profile>~<hash of key>`), which
+   *   the planner empties like any profile that left the sink;
+   * - a key now wanted by another profile (shared email, identity merge) hands
+   *   its state to that profile, so the normal diff removes what it should not have.
+   */
+  reconcileKeys(desired: ReadonlyArray<{ profileId: string; key: string }>): void {
+    const rows = this.db.prepare('SELECT profile_id, record_key FROM sink_records WHERE sink_id = ?').all(this.sinkId) as Array<{ profile_id: string; record_key: string }>;
+    if (rows.length === 0) return;
+    const ackedKey = new Map(rows.map((row) => [row.profile_id, row.record_key]));
+    const desiredKey = new Map(desired.map((record) => [record.profileId, record.key]));
+    const desiredOwner = new Map(desired.map((record) => [record.key, record.profileId]));
+    const moveRecord = this.db.prepare('UPDATE sink_records SET profile_id = ? WHERE sink_id = ? AND profile_id = ?');
+    const moveMemberships = this.db.prepare('UPDATE OR IGNORE sink_memberships SET profile_id = ? WHERE sink_id = ? AND profile_id = ?');
+    const dropRecord = this.db.prepare('DELETE FROM sink_records WHERE sink_id = ? AND profile_id = ?');
+    const dropMemberships = this.db.prepare('DELETE FROM sink_memberships WHERE sink_id = ? AND profile_id = ?');
+    const relabel = (from: string, to: string) => {
+      dropRecord.run(this.sinkId, to);
+      moveRecord.run(to, this.sinkId, from);
+      moveMemberships.run(to, this.sinkId, from);
+      dropMemberships.run(this.sinkId, from);
+    };
+    this.db.transaction(() => {
+      for (const [profileId, key] of [...ackedKey]) {
+        const wanted = desiredKey.get(profileId);
+        if (wanted === undefined || wanted === key) continue;
+        const retired = `${profileId}~${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+        relabel(profileId, retired);
+        ackedKey.delete(profileId);
+        ackedKey.set(retired, key);
+      }
+      for (const [holder, key] of [...ackedKey]) {
+        const owner = desiredOwner.get(key);
+        if (owner === undefined || owner === holder || desiredKey.has(holder)) continue;
+        if (ackedKey.get(owner) === key) {
+          // Both hold the same vendor record: the owner keeps its values and gains the memberships it lacks.
+          moveMemberships.run(owner, this.sinkId, holder);
+          dropMemberships.run(this.sinkId, holder);
+          dropRecord.run(this.sinkId, holder);
+        } else {
+          relabel(holder, owner);
+          ackedKey.set(owner, key);
+        }
+        ackedKey.delete(holder);
+      }
+    })();
+  }
+
   /** One transaction per vendor answer: every acknowledged change of a batch lands together. */
   acknowledge(acks: ReadonlyArray<{ change: SinkChange; vendorId?: string }>): void {
     const at = new Date(this.now()).toISOString();
@@ -110,6 +163,15 @@ export class SyncStateStore {
     })();
   }
 
+  /** Rows of erased records that hold nothing any more (no membership, no value): the raw key goes with them. */
+  dropEmptied(isErased: (key: string, profileId: string) => boolean): void {
+    const rows = this.db.prepare(`SELECT r.profile_id, r.record_key, r.properties, r.pending_properties, (SELECT count(*) FROM sink_memberships m WHERE m.sink_id = r.sink_id AND m.profile_id = r.profile_id) AS lists
+      FROM sink_records r WHERE r.sink_id = ?`).all(this.sinkId) as Array<{ profile_id: string; record_key: string; properties: string | null; pending_properties: string | null; lists: number }>;
+    const empty = (json: string | null) => json === null || Object.values(JSON.parse(json) as Record<string, unknown>).every((value) => value === null || value === '');
+    const emptied = rows.filter((row) => row.lists === 0 && empty(row.properties) && empty(row.pending_properties) && isErased(row.record_key, row.profile_id.split('~')[0] as string));
+    this.forget(emptied.map((row) => row.profile_id));
+  }
+
   deadLetter(runId: string, failures: ReadonlyArray<{ change: SinkChange; error: ConnectorError }>): void {
     const insert = this.db.prepare(`INSERT INTO sink_dlq (sink_id, run_id, profile_id, op, list_key, fingerprint, change, error_code, error_message, failed_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -119,7 +181,7 @@ export class SyncStateStore {
       for (const { change, error } of failures) {
         const list = 'list' in change ? change.list : '';
         resolveOlder.run(at, this.sinkId, change.record.profileId, change.op, list);
-        insert.run(this.sinkId, runId, change.record.profileId, change.op, list || null, fingerprint(change), JSON.stringify(change), error.code, error.message, at);
+        insert.run(this.sinkId, runId, change.record.profileId, change.op, list || null, fingerprint(change), JSON.stringify(change), error.code, redactEmails(error.message), at);
       }
     })();
   }
