@@ -31,3 +31,23 @@ describe('model segments are stable across runs', () => {
     expect(after.migrationTable).toMatch(/Moved: /);
   });
 });
+
+describe('model segmentations when the setup changes or the audience is too small', () => {
+  it('a changed scaling starts afresh with a warning; a where that selects nobody skips the model, not the run', async () => {
+    const directory = temporaryDirectory('model-change');
+    const state = join(directory, 'state');
+    const example = readFileSync(join(REPO_ROOT, 'mappings', 'examples', 'retail.yaml'), 'utf8');
+    const base = example.slice(0, example.indexOf('\nsinks:')).replace(/users: \d+/, 'users: 1200');
+    await runMapping(writeMapping(directory, base), state);
+    const rescaled = await runMapping(writeMapping(directory, base.replace('    where: frequency >= 1         # buyers only\n', '    where: frequency >= 1\n    scaling: minmax\n')), state);
+    const behavior = rescaled.models.find((model) => model.id === 'behavior')!;
+    expect(behavior.warnings.join(' ')).toMatch(/changed since the last run: segments start afresh/);
+    expect(behavior.segments.every((segment) => segment.status === 'new')).toBe(true);
+    expect(behavior.movedShare).toBeNull();
+
+    const nobody = await runMapping(writeMapping(directory, base.replace('where: frequency >= 1', 'where: frequency >= 100000')), state);
+    const skipped = nobody.models.find((model) => model.id === 'behavior')!;
+    expect(skipped.warnings.join(' ')).toMatch(/skipped this run: .*needs at least 2 profiles/);
+    expect(nobody.segments.some((segment) => segment.segmentation === 'rfm')).toBe(true);
+  });
+});

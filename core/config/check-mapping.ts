@@ -84,8 +84,15 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
     if (segmentation.model === 'rfm' || segmentation.model === 'rules') return;
     problems.push(...checkModel(segmentation as unknown as Record<string, unknown>, index, features));
   });
-  mapping.segments.forEach((segmentation) => {
-    for (const name of modelOutputFeatures(segmentation)) features.set(name, 'number');
+  const modelIds = mapping.segments.filter((segmentation) => segmentation.model !== 'rfm' && segmentation.model !== 'rules').map((segmentation) => segmentation.id);
+  mapping.segments.forEach((segmentation, index) => {
+    for (const name of modelOutputFeatures(segmentation)) {
+      if (features.has(name)) problems.push({ path: ['segments', index, 'id'], message: `this model adds the feature "${name}", which already exists; rename the segmentation or the feature` });
+      features.set(name, 'number');
+    }
+    // Model segments are named <model id>-<n> at run time: another segmentation must not take such an id.
+    const clash = modelIds.find((model) => model !== segmentation.id && new RegExp(`^${model}-(\\d+|anomalous)$`).test(segmentation.id));
+    if (clash) problems.push({ path: ['segments', index, 'id'], message: `"${segmentation.id}" looks like a segment of model "${clash}" (its segments are ${clash}-1, ${clash}-2, …); choose another id` });
   });
   mapping.segments.forEach((segmentation, index) => {
     if (segmentation.model === 'rules') {
@@ -121,6 +128,7 @@ function checkModel(segmentation: Record<string, unknown>, index: number, known:
   for (const key of ['direction', 'weights'] as const) {
     const map = segmentation[key];
     if (typeof map !== 'object' || map === null) continue;
+    if (Object.keys(map).length === 0) problems.push({ path: [...path, key], message: key === 'direction' ? 'name at least one feature and which way is "more engaged", e.g. { frequency: up }' : 'give at least one feature a weight' });
     for (const name of Object.keys(map)) {
       if (!inModel.has(name)) problems.push({ path: [...path, key, name], atKey: true, message: `"${name}" is not one of this model's features (${features.join(', ')})` });
     }
@@ -146,7 +154,7 @@ function checkSinks(mapping: Pick<Mapping, 'segments' | 'sinks'>, features: Read
     segmentation.model === 'rfm' ? RFM_SEGMENTS.map((named) => `${segmentation.id}/${named.slug}`) : [segmentation.id]));
   // Model segments get ids at run time (<segmentation>-<n>, stable across runs); their segmentation is known now.
   const models = mapping.segments.filter((segmentation) => segmentation.model !== 'rfm' && segmentation.model !== 'rules').map((segmentation) => segmentation.id);
-  const known = (id: string) => segmentIds.has(id) || segmentations.has(id) || models.some((model) => new RegExp(`^${model}-(\\d+|unusual|anomalous)$`).test(id));
+  const known = (id: string) => segmentIds.has(id) || segmentations.has(id) || models.some((model) => new RegExp(`^${model}-(\\d+|anomalous)$`).test(id));
   const hint = () => `known: ${[...segmentations].join(', ')} (RFM segments as rfm/<slug>, e.g. rfm/champions)`;
   mapping.sinks.forEach((sink, sinkIndex) => {
     for (const [property, source] of Object.entries(sink.properties)) {

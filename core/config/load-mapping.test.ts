@@ -137,4 +137,26 @@ sinks:
       expect.stringMatching(/^m\.yaml:24:34 sinks\.0\.properties\.tags\.segments\.1: unknown segment "vips"/),
     ]);
   });
+
+  it('rejects ids and features that would collide with what models add at run time', () => {
+    const text = `${GOOD}  - id: behavior
+    model: kmeans
+    features: [recency_days]
+  - id: behavior-1
+    model: rules
+    name: Clash
+    rule: recency_days > 1
+  - id: eng
+    model: pca
+    features: [recency_days]
+    direction: {}
+`;
+    const result = parseMappingText('m.yaml', text, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((issue) => issue.message)).toEqual([
+      '"behavior-1" looks like a segment of model "behavior" (its segments are behavior-1, behavior-2, …); choose another id',
+      'name at least one feature and which way is "more engaged", e.g. { frequency: up }',
+    ]);
+  });
 });

@@ -30,8 +30,11 @@ export interface SegmentsResult {
 export async function buildSegments(duck: DuckDBConnection, state: StateDb, segmentations: readonly SegmentationConfig[]): Promise<SegmentsResult> {
   // The previous run's model memberships, for the migration matrix ("who moved where").
   const previousMembers = await previousModelMembers(duck);
-  await duck.run('CREATE OR REPLACE TABLE segments (segment_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, segmentation VARCHAR NOT NULL, model VARCHAR NOT NULL)');
-  await duck.run('CREATE OR REPLACE TABLE segment_members (segment_id VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
+  // Built into staging tables and swapped in at the end: a failing segmentation leaves the last
+  // run's segments (what sync reads) and the models' stored identities untouched.
+  await duck.run('CREATE OR REPLACE TABLE segments_next (segment_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, segmentation VARCHAR NOT NULL, model VARCHAR NOT NULL)');
+  await duck.run('CREATE OR REPLACE TABLE segment_members_next (segment_id VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
+  const memory: Array<() => void> = [];
   // RFM first, then models, then rules, whatever the mapping order: models may read RFM scores, rules may read both.
   const isModel = (item: SegmentationConfig) => item.model !== 'rfm' && item.model !== 'rules';
   const ordered = [...segmentations.filter((item) => item.model === 'rfm'), ...segmentations.filter(isModel), ...segmentations.filter((item) => item.model === 'rules')];
@@ -43,19 +46,31 @@ export async function buildSegments(duck: DuckDBConnection, state: StateDb, segm
       const segmentColumn = sqlIdentifier(`${segmentation.id}_segment`);
       for (const named of RFM_SEGMENTS) {
         const segmentId = `${segmentation.id}/${named.slug}`;
-        await duck.run('INSERT INTO segments VALUES ($1, $2, $3, $4)', [segmentId, named.name, segmentation.id, 'rfm']);
-        await duck.run(`INSERT INTO segment_members SELECT ${sqlString(segmentId)}, profile_id FROM features WHERE ${segmentColumn} = ${sqlString(named.slug)}`);
+        await duck.run('INSERT INTO segments_next VALUES ($1, $2, $3, $4)', [segmentId, named.name, segmentation.id, 'rfm']);
+        await duck.run(`INSERT INTO segment_members_next SELECT ${sqlString(segmentId)}, profile_id FROM features WHERE ${segmentColumn} = ${sqlString(named.slug)}`);
       }
       await duck.run('DROP TABLE rfm_scores');
     } else if (segmentation.model === 'rules') {
       const parsed = parseRule(segmentation.rule);
       if (!parsed.ok) throw new Error(`segment "${segmentation.id}": ${parsed.errors.map((error) => error.message).join('; ')}`);
-      await duck.run('INSERT INTO segments VALUES ($1, $2, $3, $4)', [segmentation.id, segmentation.name, segmentation.id, 'rules']);
-      await duck.run(`INSERT INTO segment_members SELECT ${sqlString(segmentation.id)}, profile_id FROM features WHERE ${ruleToSql(parsed.ast, sqlIdentifier)}`);
+      await duck.run('INSERT INTO segments_next VALUES ($1, $2, $3, $4)', [segmentation.id, segmentation.name, segmentation.id, 'rules']);
+      await duck.run(`INSERT INTO segment_members_next SELECT ${sqlString(segmentation.id)}, profile_id FROM features WHERE ${ruleToSql(parsed.ast, sqlIdentifier)}`);
     } else {
-      models.push(await buildModelSegmentation(duck, state, segmentation, previousMembers.get(segmentation.id) ?? new Map()));
+      const built = await buildModelSegmentation(duck, state, segmentation, previousMembers.get(segmentation.id) ?? new Map());
+      models.push(built.summary);
+      if (built.remember) memory.push(built.remember);
     }
   }
+  await duck.run('BEGIN TRANSACTION');
+  await duck.run('DROP TABLE IF EXISTS segments');
+  await duck.run('DROP TABLE IF EXISTS segment_members');
+  await duck.run('ALTER TABLE segments_next RENAME TO segments');
+  await duck.run('ALTER TABLE segment_members_next RENAME TO segment_members');
+  await duck.run('COMMIT');
+  // The models' identities (centroids, ids, names) are remembered only once their segments are in place.
+  state.transaction(() => {
+    for (const remember of memory) remember();
+  })();
   const reader = await duck.runAndReadAll(`
     SELECT s.segment_id, s.name, s.segmentation, s.model, count(m.profile_id) AS size
     FROM segments s LEFT JOIN segment_members m USING (segment_id)

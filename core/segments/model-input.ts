@@ -42,12 +42,19 @@ export async function loadModelInput(duck: DuckDBConnection, columns: readonly s
   const imputed: Record<string, number> = {};
   columns.forEach((name, column) => {
     const source = values[column + 1] ?? [];
-    const present: number[] = [];
-    for (const value of source) if (value !== null && Number.isFinite(Number(value))) present.push(Number(value));
-    if (present.length === 0) throw new UserError(`segmentation "${segmentation}": feature "${name}" has no value for any profile`);
-    present.sort((a, b) => a - b);
-    const middle = present.length >> 1;
-    const median = present.length % 2 === 1 ? (present[middle] as number) : ((present[middle - 1] as number) + (present[middle] as number)) / 2;
+    let missingCount = 0;
+    for (const value of source) if (value === null || value === undefined || !Number.isFinite(Number(value))) missingCount += 1;
+    if (missingCount === rows) throw new UserError(`segmentation "${segmentation}": feature "${name}" has no value for any profile`);
+    // The median is needed only to fill gaps; a typed-array sort keeps it cheap when it is.
+    let median = 0;
+    if (missingCount > 0) {
+      const present = new Float64Array(rows - missingCount);
+      let next = 0;
+      for (const value of source) if (value !== null && value !== undefined && Number.isFinite(Number(value))) present[next++] = Number(value);
+      present.sort();
+      const middle = present.length >> 1;
+      median = present.length % 2 === 1 ? (present[middle] as number) : ((present[middle - 1] as number) + (present[middle] as number)) / 2;
+    }
     let missing = 0;
     for (let row = 0; row < rows; row++) {
       const value = source[row];

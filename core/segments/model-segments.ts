@@ -11,7 +11,8 @@ import { profileClusters, ANOMALOUS_LABEL } from './cluster-profile.js';
 import { migrationMatrix, renderMigrationMatrix } from './migration-matrix.js';
 import { cluster, type Clustering } from './model-clustering.js';
 import { loadModelInput, type ModelInput } from './model-input.js';
-import { assignSegmentIdentities, type PreviousRun, type RetiredSegment } from './segment-matching.js';
+import { assignSegmentIdentities, featureSpread, type PreviousRun, type RetiredSegment } from './segment-matching.js';
+import { UserError } from '../errors/user-error.js';
 
 /**
  * A model segmentation inside a run: features → model → segments with
@@ -39,14 +40,56 @@ export interface ModelSegmentationSummary {
   warnings: string[];
 }
 
+export interface BuiltModelSegmentation {
+  summary: ModelSegmentationSummary;
+  /** Stores this run's segment identities; run only after the segments are swapped in. */
+  remember?: () => void;
+}
+
+/** What identifies a segmentation's space: when any of it changes, the previous centroids cannot be compared. */
+function modelSignature(segmentation: ModelSegmentationConfig): string {
+  return JSON.stringify({ model: segmentation.model, features: segmentation.features, log1p: [...segmentation.log1p].sort(), scaling: segmentation.scaling, where: segmentation.where ?? null });
+}
+
+interface StoredModel extends PreviousRun {
+  signature?: string;
+}
+
 export async function buildModelSegmentation(
   duck: DuckDBConnection,
   state: StateDb,
   segmentation: ModelSegmentationConfig,
   previousMembers: ReadonlyMap<string, string>,
-): Promise<ModelSegmentationSummary> {
+): Promise<BuiltModelSegmentation> {
+  const base = { id: segmentation.id, model: segmentation.model, imputed: {}, retired: [], movedShare: null, warnings: [] as string[], notes: [] as string[], segments: [], metrics: {} };
+  try {
+    return await buildModel(duck, state, segmentation, previousMembers);
+  } catch (error) {
+    // Too few profiles for this model (an empty `where`, k above the audience, a constant feature):
+    // the segmentation is skipped with the reason; the rest of the run, sync included, goes on.
+    if (error instanceof UserError || error instanceof RangeError) {
+      return { summary: { ...base, warnings: [`skipped this run: ${error.message}`] } };
+    }
+    throw error;
+  }
+}
+
+async function buildModel(
+  duck: DuckDBConnection,
+  state: StateDb,
+  segmentation: ModelSegmentationConfig,
+  previousMembersIn: ReadonlyMap<string, string>,
+): Promise<BuiltModelSegmentation> {
   const input = await loadModelInput(duck, segmentation.features, segmentation.log1p, segmentation.scaling, segmentation.id, segmentation.where);
   const base = { id: segmentation.id, model: segmentation.model, imputed: input.imputed, retired: [], movedShare: null, warnings: [] as string[] };
+  const stored = readPrevious(state, segmentation.id);
+  const comparable = stored !== undefined && stored.signature === modelSignature(segmentation);
+  if (stored !== undefined && !comparable) base.warnings.push('the model, its features, scaling, log1p or where changed since the last run: segments start afresh (new ids)');
+  const previous = comparable ? stored : undefined;
+  const previousMembers = comparable ? previousMembersIn : new Map<string, string>();
+  // Score and anomaly models have no centroids to match; remembering their signature is what lets the
+  // next run compare memberships (and notice a change of model under the same id).
+  const forget = () => setMeta(state, `model:${segmentation.id}`, JSON.stringify({ signature: modelSignature(segmentation), features: input.columns, segments: [] } satisfies StoredModel));
   const imputedNote = Object.entries(input.imputed).map(([name, count]) => `${count.toLocaleString('en-US')} missing ${name} set to the median`);
 
   if (segmentation.model === 'pca' || segmentation.model === 'weighted_score') {
@@ -65,7 +108,7 @@ export async function buildModelSegmentation(
       notes.unshift(`score = ${Object.entries(segmentation.weights).map(([name, weight]) => `${weight} × ${name}`).join(' + ')} (scaled features)`);
     }
     await addFeatureColumn(duck, column, input.profileIds, scores);
-    return { ...base, notes, segments: [], scoreColumn: column, metrics };
+    return { summary: { ...base, notes, segments: [], scoreColumn: column, metrics }, remember: forget };
   }
 
   if (segmentation.model === 'isolation_forest') {
@@ -80,19 +123,18 @@ export async function buildModelSegmentation(
     const members = input.profileIds.filter((_, row) => flags[row] === 1);
     await writeSegments(duck, segmentation, [{ id, name }], members.map((profileId) => [id, profileId]));
     const size = members.length;
-    return {
+    return { remember: forget, summary: {
       ...base,
       notes: [`${size.toLocaleString('en-US')} of ${input.raw.rows.toLocaleString('en-US')} profiles isolated faster than the ${segmentation.contamination === 'auto' ? 'auto (−0.5) threshold' : `${segmentation.contamination} contamination threshold`}; score column ${column}`, ...imputedNote],
       segments: [{ id, name, size, status: previousMembers.size > 0 ? 'kept' : 'new', nameSource: segmentation.names[id] ? 'pinned' : 'generated', reason: anomalous ? `unlike the rest: ${describeDeviations(anomalous.distinguishing)}` : 'no profile stands out', moved: null }],
       scoreColumn: column,
       metrics: { flagged: size },
-    };
+    } };
   }
 
   const clustering = await cluster(segmentation, input.scaled);
   const profiles = profileClusters({ matrix: input.raw, columnNames: input.columns, labels: clustering.labels, log1pColumns: segmentation.log1p });
   const centroids = labelCentroids(input, clustering.labels);
-  const previous = readPrevious(state, segmentation.id);
   const identities = assignSegmentIdentities({
     segmentation: segmentation.id,
     current: profiles.clusters.map((profile) => ({ label: profile.label, kind: profile.kind, centroid: centroids.get(profile.label) ?? [], size: profile.size })),
@@ -100,15 +142,18 @@ export async function buildModelSegmentation(
     ...(previous ? { previous } : {}),
     features: input.columns,
     pinnedNames: segmentation.names,
+    // The threshold scales with the data's spread in the space the model saw (z-scored, min-max or raw).
+    dataSpread: featureSpread(input.scaled),
   });
   const idByLabel = new Map(identities.segments.map((segment) => [segment.label, segment.id]));
   const assignments: Array<[string, string]> = input.profileIds.map((profileId, row) => [idByLabel.get(clustering.labels[row] as number) as string, profileId]);
   await writeSegments(duck, segmentation, identities.segments.map((segment) => ({ id: segment.id, name: segment.name })), assignments);
-  setMeta(state, `model:${segmentation.id}`, JSON.stringify({
+  const remember = () => setMeta(state, `model:${segmentation.id}`, JSON.stringify({
+    signature: modelSignature(segmentation),
     features: input.columns,
     nextNumber: identities.nextNumber,
     segments: identities.segments.map((segment) => ({ id: segment.id, name: segment.name, kind: segment.kind, centroid: segment.centroid, size: segment.size })),
-  } satisfies PreviousRun));
+  } satisfies StoredModel));
 
   let movedShare: number | null = null;
   let migrationTable: string | undefined;
@@ -121,7 +166,7 @@ export async function buildModelSegmentation(
     movedShare = matrix.movedShare;
     migrationTable = renderMigrationMatrix(matrix, Object.fromEntries([...previous.segments, ...identities.segments].map((segment) => [segment.id, segment.name])));
   }
-  return {
+  return { remember, summary: {
     ...base,
     notes: [...clustering.notes, ...imputedNote],
     ...(clustering.kTable ? { kTable: clustering.kTable } : {}),
@@ -130,14 +175,14 @@ export async function buildModelSegmentation(
     retired: identities.retired,
     movedShare,
     ...(migrationTable ? { migrationTable } : {}),
-    warnings: identities.warnings,
+    warnings: [...base.warnings, ...identities.warnings],
     metrics: clustering.metrics,
-  };
+  } };
 }
 
-function readPrevious(state: StateDb, segmentation: string): PreviousRun | undefined {
+function readPrevious(state: StateDb, segmentation: string): StoredModel | undefined {
   const stored = getMeta(state, `model:${segmentation}`);
-  return stored === undefined ? undefined : (JSON.parse(stored) as PreviousRun);
+  return stored === undefined ? undefined : (JSON.parse(stored) as StoredModel);
 }
 
 /** Each cluster's centroid in the scaled space the model saw (what the next run matches against). */
@@ -155,8 +200,8 @@ function labelCentroids(input: ModelInput, labels: Int32Array): Map<number, numb
 }
 
 async function writeSegments(duck: DuckDBConnection, segmentation: ModelSegmentationConfig, segments: ReadonlyArray<{ id: string; name: string }>, members: ReadonlyArray<readonly [string, string]>): Promise<void> {
-  for (const segment of segments) await duck.run('INSERT INTO segments VALUES ($1, $2, $3, $4)', [segment.id, segment.name, segmentation.id, segmentation.model]);
-  const appender = await duck.createAppender('segment_members');
+  for (const segment of segments) await duck.run('INSERT INTO segments_next VALUES ($1, $2, $3, $4)', [segment.id, segment.name, segmentation.id, segmentation.model]);
+  const appender = await duck.createAppender('segment_members_next');
   for (const [segmentId, profileId] of members) {
     appender.appendVarchar(segmentId);
     appender.appendVarchar(profileId);
