@@ -111,7 +111,8 @@ export function assignSegmentIdentities(input: SegmentIdentityInput): SegmentIde
     if (seenIds.has(segment.id)) throw new RangeError(`Previous segments repeat the id "${segment.id}"; ids must be unique`);
     seenIds.add(segment.id);
   }
-  const dimensions = input.current.find((cluster) => cluster.kind === 'cluster')?.centroid.length ?? 0;
+  // The features give the dimensions even when every profile is noise (no cluster centroid to measure).
+  const dimensions = input.features?.length ?? input.current.find((cluster) => cluster.kind === 'cluster')?.centroid.length ?? 0;
   const maxDistance = input.maxDistance ?? 0.5 * (input.dataSpread ?? Math.sqrt(dimensions));
   if (!(maxDistance >= 0) || !Number.isFinite(maxDistance)) throw new RangeError(`maxDistance must be a finite number ≥ 0, got ${maxDistance}`);
   const warnings: string[] = [];
