@@ -54,6 +54,6 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   progress.done();
   process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
   if (summary.sync && !options.json) process.stdout.write(`\n${formatSyncResults(summary.sync, `segflow dlq list ${options.file}`)}`);
-  const syncFailed = summary.sync?.some((sink) => sink.error !== undefined || sink.execution?.stopped !== undefined) ?? false;
+  const syncFailed = summary.sync?.some((sink) => sink.error !== undefined || sink.execution?.stopped !== undefined || (sink.execution?.failed ?? 0) > 0) ?? false;
   return syncFailed ? 1 : 0;
 }

@@ -54,7 +54,8 @@ export async function syncCommand(options: SyncCommandOptions): Promise<number> 
     if (!options.quiet && process.stderr.isTTY && !options.dryRun) process.stderr.write('\n');
     if (options.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     else process.stdout.write(options.dryRun ? formatPlan(summaries) : formatSyncResults(summaries, `segflow dlq list ${options.file}`));
-    const failed = summaries.some((summary) => summary.error !== undefined || summary.execution?.stopped !== undefined);
+    // Non-zero when the vendors are not in step: a sink could not start, the run stopped, or changes ran out of retries (cron notices).
+    const failed = summaries.some((summary) => summary.error !== undefined || summary.execution?.stopped !== undefined || (summary.execution?.failed ?? 0) > 0);
     return failed ? 1 : 0;
   } finally {
     store.close();

@@ -122,7 +122,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       quarantineFile,
       identity,
       profiles,
-      features,
+      features: [...features, ...models.flatMap((model) => (model.scoreColumn ? [model.scoreColumn] : []))],
       segments,
       models,
       ...(sync ? { sync } : {}),

@@ -48,7 +48,7 @@ export interface SinkSyncSummary {
   unchanged: number;
   parked: number;
   planned: Record<SinkOperation, number>;
-  /** Up to three example changes per operation, PII masked. */
+  /** Up to three example changes per operation; keys and trait values masked. */
   examples: Array<{ op: SinkOperation; profileId: string; key: string; detail: string }>;
   minimumCalls: number;
   execution?: ExecutionResult;
@@ -81,7 +81,7 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
       unchanged: plan.unchanged,
       parked: plan.parked,
       planned: plan.counts,
-      examples: examples(plan),
+      examples: examples(plan, new Set(Object.entries(wired.mapping.properties).filter(([, source]) => 'trait' in source).map(([name]) => name))),
       minimumCalls: minimumCalls(plan.changes, capabilities),
     };
     if (!queues.has(wired.sink.account)) queues.set(wired.sink.account, new AccountQueue(capabilities));
@@ -121,22 +121,23 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
   return prepared.map((item) => item.summary);
 }
 
-function examples(plan: SyncPlan): SinkSyncSummary['examples'] {
+function examples(plan: SyncPlan, personal: ReadonlySet<string>): SinkSyncSummary['examples'] {
   const perOp = new Map<SinkOperation, number>();
   const result: SinkSyncSummary['examples'] = [];
   for (const change of plan.changes) {
     const count = perOp.get(change.op) ?? 0;
     if (count >= 3) continue;
     perOp.set(change.op, count + 1);
-    result.push({ op: change.op, profileId: change.record.profileId, key: maskKey(change.record.key), detail: describe(change) });
+    result.push({ op: change.op, profileId: change.record.profileId, key: maskKey(change.record.key), detail: describe(change, personal) });
   }
   return result;
 }
 
-function describe(change: SinkChange): string {
+/** Segment names and feature values are shown; values copied from traits (names, phones …) are masked. */
+function describe(change: SinkChange, personal: ReadonlySet<string>): string {
   if (change.op === 'list-add' || change.op === 'list-remove') return change.list;
   if (change.op === 'delete') return '';
-  return Object.entries(change.properties).map(([name, value]) => `${name}=${value === null ? '∅' : String(value)}`).join(', ');
+  return Object.entries(change.properties).map(([name, value]) => `${name}=${value === null ? '∅' : personal.has(name) ? '***' : String(value)}`).join(', ');
 }
 
 /** Plans and summaries never print a raw email: `j***@example.com`. */
