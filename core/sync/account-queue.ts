@@ -27,6 +27,10 @@ export class AccountQueue {
   request<T>(label: string, call: () => Promise<T>): Promise<T> {
     return this.queue.add(async () => {
       const release = await this.gate?.acquire();
+      // A pause that began while this call waited for its slot still applies to it.
+      for (let wait = this.resumeAt - Date.now(); wait > 0; wait = this.resumeAt - Date.now()) {
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      }
       this.calls += 1;
       this.callsByLabel.set(label, (this.callsByLabel.get(label) ?? 0) + 1);
       try {
@@ -53,6 +57,14 @@ export class AccountQueue {
       this.queue.start();
     }, ms);
     this.resumeTimer.unref();
+  }
+
+  /** Ends any pause now (the run was interrupted: let in-flight work drain). */
+  resume(): void {
+    this.resumeAt = 0;
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+    this.queue.start();
   }
 
   async close(): Promise<void> {

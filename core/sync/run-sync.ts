@@ -88,6 +88,18 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
     prepared.push({ wired, desired, store, plan, summary, queue: queues.get(wired.sink.account) as AccountQueue });
   }
   if (options.dryRun) return prepared.map((item) => item.summary);
+  // Ctrl-C: stop waiting out throttles and backoffs, so the run ends at the next batch boundary.
+  const interrupted = () => {
+    for (const queue of queues.values()) queue.resume();
+  };
+  options.signal.addEventListener('abort', interrupted, { once: true });
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    options.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  }));
 
   await Promise.all(prepared.map(async ({ wired, desired, store, plan, summary, queue }) => {
     const callsBefore = queue.calls;
@@ -103,21 +115,22 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
         queue,
         policy: options.policy ?? DEFAULT_RETRY_POLICY,
         random: options.random ?? Math.random,
-        sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        sleep,
         now: options.now,
         signal: options.signal,
         onProgress: (progress) => options.onProgress?.(wired.mapping.id, progress),
       }, plan);
       summary.execution = result;
     } catch (error) {
-      const failure = asConnectorError(error);
-      summary.error = `${wired.mapping.id}: ${failure.message}`;
-      if (!(error instanceof ConnectorError)) throw error;
+      // One sink failing (even with a bug) must not hide what the others did.
+      summary.error = error instanceof ConnectorError ? `${wired.mapping.id}: ${error.message}` : `${wired.mapping.id}: internal error: ${asConnectorError(error).message}`;
     } finally {
       summary.calls = queue.calls - callsBefore;
     }
-  }));
-  await Promise.all([...queues.values()].map((queue) => queue.close()));
+  })).finally(async () => {
+    options.signal.removeEventListener('abort', interrupted);
+    await Promise.all([...queues.values()].map((queue) => queue.close()));
+  });
   return prepared.map((item) => item.summary);
 }
 
