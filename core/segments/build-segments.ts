@@ -28,8 +28,8 @@ export interface SegmentsResult {
  * feature table, so later rule segments can use them (`rfm_segment = 'champions'`).
  */
 export async function buildSegments(duck: DuckDBConnection, state: StateDb, segmentations: readonly SegmentationConfig[]): Promise<SegmentsResult> {
-  // The previous run's model memberships, for the migration matrix ("who moved where").
-  const previousMembers = await previousModelMembers(duck);
+  // Which segmentations the last run stored members for: their migration matrix ("who moved where").
+  const withMembers = await segmentationsWithMembers(duck);
   // Built into staging tables and swapped in at the end: a failing segmentation leaves the last
   // run's segments (what sync reads) and the models' stored identities untouched.
   await duck.run('CREATE OR REPLACE TABLE segments_next (segment_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, segmentation VARCHAR NOT NULL, model VARCHAR NOT NULL)');
@@ -56,7 +56,7 @@ export async function buildSegments(duck: DuckDBConnection, state: StateDb, segm
       await duck.run('INSERT INTO segments_next VALUES ($1, $2, $3, $4)', [segmentation.id, segmentation.name, segmentation.id, 'rules']);
       await duck.run(`INSERT INTO segment_members_next SELECT ${sqlString(segmentation.id)}, profile_id FROM features WHERE ${ruleToSql(parsed.ast, sqlIdentifier)}`);
     } else {
-      const built = await buildModelSegmentation(duck, state, segmentation, previousMembers.get(segmentation.id) ?? new Map());
+      const built = await buildModelSegmentation(duck, state, segmentation, withMembers.has(segmentation.id));
       models.push(built.summary);
       if (built.remember) memory.push(built.remember);
     }
@@ -81,15 +81,10 @@ export async function buildSegments(duck: DuckDBConnection, state: StateDb, segm
   return { segments, models };
 }
 
-async function previousModelMembers(duck: DuckDBConnection): Promise<Map<string, Map<string, string>>> {
+/** Segmentations the last run stored memberships for (their migration matrix is counted in SQL). */
+async function segmentationsWithMembers(duck: DuckDBConnection): Promise<Set<string>> {
   const exists = await duck.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'segment_members' AND table_schema = 'main'");
-  const bySegmentation = new Map<string, Map<string, string>>();
-  if (Number(exists.getRows()[0]?.[0] ?? 0) === 0) return bySegmentation;
-  const reader = await duck.runAndReadAll("SELECT s.segmentation, m.profile_id, m.segment_id FROM segment_members m JOIN segments s USING (segment_id) WHERE s.model NOT IN ('rfm', 'rules')");
-  for (const [segmentation, profileId, segmentId] of reader.getRows()) {
-    let members = bySegmentation.get(String(segmentation));
-    if (!members) bySegmentation.set(String(segmentation), (members = new Map()));
-    members.set(String(profileId), String(segmentId));
-  }
-  return bySegmentation;
+  if (Number(exists.getRows()[0]?.[0] ?? 0) === 0) return new Set();
+  const reader = await duck.runAndReadAll('SELECT DISTINCT s.segmentation FROM segment_members m JOIN segments s USING (segment_id)');
+  return new Set(reader.getRows().map(([segmentation]) => String(segmentation)));
 }

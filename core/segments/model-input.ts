@@ -32,40 +32,45 @@ export async function loadModelInput(duck: DuckDBConnection, columns: readonly s
     if (!parsed.ok) throw new UserError(`segmentation "${segmentation}": where: ${parsed.errors.map((error) => error.message).join('; ')}`);
     filter = ` WHERE ${ruleToSql(parsed.ast, sqlIdentifier)}`;
   }
-  const reader = await duck.runAndReadAll(`SELECT profile_id, ${columns.map((name) => `${sqlIdentifier(name)}::DOUBLE`).join(', ')} FROM features${filter} ORDER BY profile_id`);
-  const values = reader.getColumnsJS();
-  const profileIds = (values[0] ?? []).map(String);
-  const rows = profileIds.length;
+  // Streamed chunk by chunk straight into one Float64Array (NaN = missing): reading the whole result
+  // as JS arrays first cost ~660 MB at 1M profiles × 8 features.
+  const counted = await duck.runAndReadAll(`SELECT count(*) FROM features${filter}`);
+  const rows = Number(counted.getRows()[0]?.[0] ?? 0);
   const d = columns.length;
   if (rows < 2) throw new UserError(`segmentation "${segmentation}": needs at least 2 profiles, found ${rows}`);
   const raw = new Float64Array(rows * d);
-  const imputed: Record<string, number> = {};
-  columns.forEach((name, column) => {
-    const source = values[column + 1] ?? [];
-    let missingCount = 0;
-    for (const value of source) if (value === null || value === undefined || !Number.isFinite(Number(value))) missingCount += 1;
-    if (missingCount === rows) throw new UserError(`segmentation "${segmentation}": feature "${name}" has no value for any profile`);
-    // The median is needed only to fill gaps; a typed-array sort keeps it cheap when it is.
-    let median = 0;
-    if (missingCount > 0) {
-      const present = new Float64Array(rows - missingCount);
-      let next = 0;
-      for (const value of source) if (value !== null && value !== undefined && Number.isFinite(Number(value))) present[next++] = Number(value);
-      present.sort();
-      const middle = present.length >> 1;
-      median = present.length % 2 === 1 ? (present[middle] as number) : ((present[middle - 1] as number) + (present[middle] as number)) / 2;
-    }
-    let missing = 0;
-    for (let row = 0; row < rows; row++) {
-      const value = source[row];
-      const number = value === null || value === undefined ? Number.NaN : Number(value);
-      if (Number.isFinite(number)) raw[row * d + column] = number;
-      else {
-        raw[row * d + column] = median;
-        missing += 1;
+  const profileIds: string[] = new Array<string>(rows);
+  const result = await duck.stream(`SELECT profile_id, ${columns.map((name) => `${sqlIdentifier(name)}::DOUBLE`).join(', ')} FROM features${filter} ORDER BY profile_id`);
+  let row = 0;
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const ids = chunk.getColumnVector(0);
+    const vectors = columns.map((_, column) => chunk.getColumnVector(column + 1));
+    for (let index = 0; index < chunk.rowCount && row < rows; index++, row++) {
+      profileIds[row] = String(ids.getItem(index));
+      for (let column = 0; column < d; column++) {
+        const value = vectors[column]?.getItem(index);
+        raw[row * d + column] = typeof value === 'number' && Number.isFinite(value) ? value : Number.NaN;
       }
     }
-    if (missing > 0) imputed[name] = missing;
+  }
+  const imputed: Record<string, number> = {};
+  columns.forEach((name, column) => {
+    let missing = 0;
+    for (let index = 0; index < rows; index++) if (Number.isNaN(raw[index * d + column])) missing += 1;
+    if (missing === rows) throw new UserError(`segmentation "${segmentation}": feature "${name}" has no value for any profile`);
+    if (missing === 0) return;
+    // The median is needed only to fill gaps; a typed-array sort keeps it cheap when it is.
+    const present = new Float64Array(rows - missing);
+    let next = 0;
+    for (let index = 0; index < rows; index++) {
+      const value = raw[index * d + column] as number;
+      if (!Number.isNaN(value)) present[next++] = value;
+    }
+    present.sort();
+    const middle = present.length >> 1;
+    const median = present.length % 2 === 1 ? (present[middle] as number) : ((present[middle - 1] as number) + (present[middle] as number)) / 2;
+    for (let index = 0; index < rows; index++) if (Number.isNaN(raw[index * d + column])) raw[index * d + column] = median;
+    imputed[name] = missing;
   });
   const scaled = new Float64Array(raw);
   const column = new Float64Array(rows);

@@ -59,11 +59,12 @@ export async function buildModelSegmentation(
   duck: DuckDBConnection,
   state: StateDb,
   segmentation: ModelSegmentationConfig,
-  previousMembers: ReadonlyMap<string, string>,
+  /** The last run stored memberships for this segmentation (the migration matrix reads them in SQL). */
+  hadMembers: boolean,
 ): Promise<BuiltModelSegmentation> {
   const base = { id: segmentation.id, model: segmentation.model, imputed: {}, retired: [], movedShare: null, warnings: [] as string[], notes: [] as string[], segments: [], metrics: {} };
   try {
-    return await buildModel(duck, state, segmentation, previousMembers);
+    return await buildModel(duck, state, segmentation, hadMembers);
   } catch (error) {
     // Too few profiles for this model (an empty `where`, k above the audience, a constant feature):
     // the segmentation is skipped with the reason; the rest of the run, sync included, goes on.
@@ -78,7 +79,7 @@ async function buildModel(
   duck: DuckDBConnection,
   state: StateDb,
   segmentation: ModelSegmentationConfig,
-  previousMembersIn: ReadonlyMap<string, string>,
+  hadMembersIn: boolean,
 ): Promise<BuiltModelSegmentation> {
   const input = await loadModelInput(duck, segmentation.features, segmentation.log1p, segmentation.scaling, segmentation.id, segmentation.where);
   const base = { id: segmentation.id, model: segmentation.model, imputed: input.imputed, retired: [], movedShare: null, warnings: [] as string[] };
@@ -86,7 +87,7 @@ async function buildModel(
   const comparable = stored !== undefined && stored.signature === modelSignature(segmentation);
   if (stored !== undefined && !comparable) base.warnings.push('the model, its features, scaling, log1p or where changed since the last run: segments start afresh (new ids)');
   const previous = comparable ? stored : undefined;
-  const previousMembers = comparable ? previousMembersIn : new Map<string, string>();
+  const hadMembers = comparable && hadMembersIn;
   // Score and anomaly models have no centroids to match; remembering their signature is what lets the
   // next run compare memberships (and notice a change of model under the same id).
   const forget = () => setMeta(state, `model:${segmentation.id}`, JSON.stringify({ signature: modelSignature(segmentation), features: input.columns, segments: [] } satisfies StoredModel));
@@ -121,12 +122,14 @@ async function buildModel(
     const id = `${segmentation.id}-anomalous`;
     const name = segmentation.names[id] ?? 'Anomalous';
     const members = input.profileIds.filter((_, row) => flags[row] === 1);
-    await writeSegments(duck, segmentation, [{ id, name }], members.map((profileId) => [id, profileId]));
+    await writeSegments(duck, segmentation, [{ id, name }], function* () {
+      for (const profileId of members) yield [id, profileId] as const;
+    });
     const size = members.length;
     return { remember: forget, summary: {
       ...base,
       notes: [`${size.toLocaleString('en-US')} of ${input.raw.rows.toLocaleString('en-US')} profiles isolated faster than the ${segmentation.contamination === 'auto' ? 'auto (−0.5) threshold' : `${segmentation.contamination} contamination threshold`}; score column ${column}`, ...imputedNote],
-      segments: [{ id, name, size, status: previousMembers.size > 0 ? 'kept' : 'new', nameSource: segmentation.names[id] ? 'pinned' : 'generated', reason: anomalous ? `unlike the rest: ${describeDeviations(anomalous.distinguishing)}` : 'no profile stands out', moved: null }],
+      segments: [{ id, name, size, status: hadMembers ? 'kept' : 'new', nameSource: segmentation.names[id] ? 'pinned' : 'generated', reason: anomalous ? `unlike the rest: ${describeDeviations(anomalous.distinguishing)}` : 'no profile stands out', moved: null }],
       scoreColumn: column,
       metrics: { flagged: size },
     } };
@@ -146,8 +149,9 @@ async function buildModel(
     dataSpread: featureSpread(input.scaled),
   });
   const idByLabel = new Map(identities.segments.map((segment) => [segment.label, segment.id]));
-  const assignments: Array<[string, string]> = input.profileIds.map((profileId, row) => [idByLabel.get(clustering.labels[row] as number) as string, profileId]);
-  await writeSegments(duck, segmentation, identities.segments.map((segment) => ({ id: segment.id, name: segment.name })), assignments);
+  await writeSegments(duck, segmentation, identities.segments.map((segment) => ({ id: segment.id, name: segment.name })), function* () {
+    for (let row = 0; row < input.profileIds.length; row++) yield [idByLabel.get(clustering.labels[row] as number) as string, input.profileIds[row] as string] as const;
+  });
   const remember = () => setMeta(state, `model:${segmentation.id}`, JSON.stringify({
     signature: modelSignature(segmentation),
     features: input.columns,
@@ -157,12 +161,16 @@ async function buildModel(
 
   let movedShare: number | null = null;
   let migrationTable: string | undefined;
-  if (previous && previousMembers.size > 0) {
-    const current = new Map(assignments.map(([segmentId, profileId]) => [profileId, segmentId]));
-    const pairs: Array<[string | null, string | null]> = [];
-    for (const [profileId, segmentId] of previousMembers) pairs.push([segmentId, current.get(profileId) ?? null]);
-    for (const [profileId, segmentId] of current) if (!previousMembers.has(profileId)) pairs.push([null, segmentId]);
-    const matrix = migrationMatrix(pairs);
+  if (previous && hadMembers) {
+    // Who moved where, counted in SQL from the last run's memberships and this run's (staged) ones.
+    const reader = await duck.runAndReadAll(`
+      WITH before AS (SELECT m.profile_id, m.segment_id FROM segment_members m JOIN segments s USING (segment_id) WHERE s.segmentation = $1),
+           after AS (SELECT m.profile_id, m.segment_id FROM segment_members_next m JOIN segments_next s USING (segment_id) WHERE s.segmentation = $1)
+      SELECT b.segment_id, a.segment_id, count(*) FROM before b FULL OUTER JOIN after a USING (profile_id) GROUP BY ALL`, [segmentation.id]);
+    const cells = reader.getRows().map(([from, to, count]) => [from === null ? null : String(from), to === null ? null : String(to), Number(count)] as const);
+    const matrix = migrationMatrix((function* () {
+      for (const [from, to, count] of cells) for (let index = 0; index < count; index++) yield [from, to] as const;
+    })());
     movedShare = matrix.movedShare;
     migrationTable = renderMigrationMatrix(matrix, Object.fromEntries([...previous.segments, ...identities.segments].map((segment) => [segment.id, segment.name])));
   }
@@ -199,10 +207,10 @@ function labelCentroids(input: ModelInput, labels: Int32Array): Map<number, numb
   return new Map([...sums].map(([label, { sum, count }]) => [label, Array.from(sum, (value) => value / count)]));
 }
 
-async function writeSegments(duck: DuckDBConnection, segmentation: ModelSegmentationConfig, segments: ReadonlyArray<{ id: string; name: string }>, members: ReadonlyArray<readonly [string, string]>): Promise<void> {
+async function writeSegments(duck: DuckDBConnection, segmentation: ModelSegmentationConfig, segments: ReadonlyArray<{ id: string; name: string }>, members: () => Iterable<readonly [string, string]>): Promise<void> {
   for (const segment of segments) await duck.run('INSERT INTO segments_next VALUES ($1, $2, $3, $4)', [segment.id, segment.name, segmentation.id, segmentation.model]);
   const appender = await duck.createAppender('segment_members_next');
-  for (const [segmentId, profileId] of members) {
+  for (const [segmentId, profileId] of members()) {
     appender.appendVarchar(segmentId);
     appender.appendVarchar(profileId);
     appender.endRow();
