@@ -38,7 +38,7 @@ export function formatRunSummary(summary: RunSummary): string {
 
 /** A model segmentation: how k was chosen (table), each segment's name and why, what changed since the last run. */
 export function formatModel(model: ModelSegmentationSummary, profiles: number): string {
-  const out: string[] = [`${model.id} (${model.model})`];
+  const out: string[] = [`${model.id} (${model.model}${model.audience !== undefined && model.audience !== profiles ? `, ${number(model.audience)} of ${number(profiles)} profiles` : ''})`];
   for (const note of model.notes) out.push(`  ${note}`);
   if (model.kTable) {
     out.push('');
@@ -53,7 +53,7 @@ export function formatModel(model: ModelSegmentationSummary, profiles: number): 
     out.push(table(
       ['segment', 'name', 'profiles', 'share', 'since last run', 'why this name'],
       [...model.segments].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((segment) => [
-        segment.id, segment.name, number(segment.size), `${((100 * segment.size) / Math.max(profiles, 1)).toFixed(1)}%`,
+        segment.id, segment.name, number(segment.size), `${((100 * segment.size) / Math.max(model.audience ?? profiles, 1)).toFixed(1)}%`,
         segment.status === 'kept' ? (segment.moved === null ? 'kept' : `kept (moved ${segment.moved.toFixed(3)})`) : 'new',
         segment.nameSource === 'pinned' ? `pinned in the mapping; ${segment.reason}` : segment.reason,
       ]),

@@ -99,11 +99,13 @@ export function nameClusters(profiles: readonly ClusterProfile[], options: Namin
   // No archetype fits: say what stands out, top two features first.
   profiles.forEach((profile, index) => {
     if (names[index]) return;
-    const ranked = rankedDeviations(profile);
-    let name = ranked.length === 0 ? `Cluster ${profile.label}` : fallbackName(ranked.slice(0, 2));
+    // Only features that really stand out name a segment: z≈0 (a constant feature) says nothing.
+    const ranked = rankedDeviations(profile).filter((deviation) => Math.abs(deviation.z) >= QUALIFIER_MIN_Z);
+    let name = ranked.length === 0 ? 'Typical profile' : fallbackName(ranked.slice(0, 2));
     if (taken.has(nameKey(name)) && ranked.length > 2) name = fallbackName(ranked.slice(0, 3));
     name = numbered(name, taken);
-    claim(index, { name, reason: `${name}: no archetype fits; stands out on ${describeDeviations(ranked.slice(0, 3))}`, archetype: null, score: 0 });
+    const reason = ranked.length === 0 ? `${name}: no feature is more than ${QUALIFIER_MIN_Z}σ from average` : `${name}: no archetype fits; stands out on ${describeDeviations(ranked.slice(0, 3))}`;
+    claim(index, { name, reason, archetype: null, score: 0 });
   });
   return names as ClusterName[];
 }

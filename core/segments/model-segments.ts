@@ -35,6 +35,8 @@ export interface ModelSegmentationSummary {
   imputed: Record<string, number>;
   /** The feature column a score model added. */
   scoreColumn?: string;
+  /** Profiles the model saw (those matching `where`): the base of the segment shares. */
+  audience?: number;
   /** Figures to compare and plot: k, inertia, eps, clusters, noise, flagged, explained variance (pc1, pc2 …). */
   metrics: Record<string, number>;
   warnings: string[];
@@ -82,7 +84,7 @@ async function buildModel(
   hadMembersIn: boolean,
 ): Promise<BuiltModelSegmentation> {
   const input = await loadModelInput(duck, segmentation.features, segmentation.log1p, segmentation.scaling, segmentation.id, segmentation.where);
-  const base = { id: segmentation.id, model: segmentation.model, imputed: input.imputed, retired: [], movedShare: null, warnings: [] as string[] };
+  const base = { id: segmentation.id, model: segmentation.model, imputed: input.imputed, retired: [], movedShare: null, warnings: [] as string[], audience: input.raw.rows };
   const stored = readPrevious(state, segmentation.id);
   const comparable = stored !== undefined && stored.signature === modelSignature(segmentation);
   if (stored !== undefined && !comparable) base.warnings.push('the model, its features, scaling, log1p or where changed since the last run: segments start afresh (new ids)');
