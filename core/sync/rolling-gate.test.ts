@@ -21,3 +21,28 @@ describe('account pacing', () => {
     expect(spans).toHaveLength(12);
   });
 });
+
+describe('account pauses', () => {
+  it('a throttle pause also holds a call that already had its rate slot', async () => {
+    const queue = new AccountQueue({ rateLimit: { requests: 10, intervalMs: 1_000 }, concurrency: 2 });
+    const starts: number[] = [];
+    const begin = performance.now();
+    queue.pauseFor(150);
+    await Promise.all([0, 1].map(() => queue.request('call', () => {
+      starts.push(performance.now() - begin);
+      return Promise.resolve();
+    })));
+    await queue.close();
+    for (const start of starts) expect(start).toBeGreaterThanOrEqual(140);
+  });
+
+  it('resume() ends a pause at once (an interrupted run drains instead of waiting)', async () => {
+    const queue = new AccountQueue({ rateLimit: null, concurrency: 1 });
+    queue.pauseFor(60_000);
+    const begin = performance.now();
+    const call = queue.request('call', () => Promise.resolve(performance.now() - begin));
+    queue.resume();
+    expect(await call).toBeLessThan(1_000);
+    await queue.close();
+  });
+});
