@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ModelSegmentationConfig } from '../config/model-schema.js';
 import { sqlIdentifier } from '../features/sql-quote.js';
-import { anomalyScores, fitIsolationForest, flagAnomalies } from '../models/isolation-forest.js';
+import { fitIsolationForest, scoreSamples } from '../models/isolation-forest.js';
 import type { KSelectionRow } from '../models/k-selection.js';
 import { pcaEngagementIndex } from '../models/pca-index.js';
 import { weightedEngagementScore } from '../models/composite-score.js';
@@ -116,9 +116,12 @@ async function buildModel(
 
   if (segmentation.model === 'isolation_forest') {
     const model = fitIsolationForest(input.scaled, { trees: segmentation.trees, contamination: segmentation.contamination, seed: segmentation.seed });
-    const flags = flagAnomalies(model, input.scaled);
+    // Scored once: the flags (sklearn's predict == −1) and the feature (−score_samples) come from the same pass.
+    const scores = scoreSamples(model, input.scaled);
+    const flags = new Uint8Array(scores.length);
+    for (let row = 0; row < scores.length; row++) flags[row] = (scores[row] as number) - model.offset < 0 ? 1 : 0;
     const column = `${segmentation.id}_anomaly_score`;
-    await addFeatureColumn(duck, column, input.profileIds, anomalyScores(model, input.scaled));
+    await addFeatureColumn(duck, column, input.profileIds, scores.map((score) => -score));
     const profiles = profileClusters({ matrix: input.raw, columnNames: input.columns, labels: new Int32Array(input.raw.rows), anomalous: flags, log1pColumns: segmentation.log1p });
     const anomalous = profiles.clusters.find((profile) => profile.label === ANOMALOUS_LABEL);
     const id = `${segmentation.id}-anomalous`;
