@@ -5,9 +5,9 @@ import type { SinkSchemaSpec } from '../../core/sync/sink.js';
 /**
  * A seeded population for sink tests: `profiles` people, each in some of
  * three segments (each segment a list and a value of a multi-select
- * property), with a score. Round 1 churns it like a weekly re-segmentation:
- * 10% change segments and score, 3% leave the sink's scope (lost email,
- * withdrawn consent), 3% are new.
+ * property), with a score. Later rounds churn it like a weekly
+ * re-segmentation: 10% change segments and score, 3% leave the sink's scope
+ * (lost email, withdrawn consent), 3% are new, 2% change their email.
  */
 export const SEGMENT_NAMES = ['Champions', 'At risk', 'Cart abandoners'] as const;
 export const LIST_KEYS = ['champions', 'at_risk', 'cart_abandoners'] as const;
@@ -36,12 +36,14 @@ export function scenarioPopulation(profiles: number, round: number, fields: Scen
     const churn = createRng(seed * 7_919 + index * 31 + round);
     if (round > 0 && index < profiles && churn.chance(0.03)) continue;
     const changed = round > 0 && churn.chance(0.1);
+    // 2% change their email: the old vendor record must be emptied and leave the lists.
+    const rekeyed = round > 0 && churn.chance(0.02);
     const source = changed ? churn : rng;
     const member = LIST_KEYS.map(() => source.chance(0.35));
     const segments = SEGMENT_NAMES.filter((_, position) => member[position]);
     records.push({
       profileId: `u:${index}`,
-      key: `user${index}@example.com`,
+      key: rekeyed ? `user${index}.r${round}@example.com` : `user${index}@example.com`,
       properties: { [fields.segments]: segments.length > 0 ? [...segments].sort().join(';') : null, [fields.score]: source.int(1000) },
       lists: new Set(LIST_KEYS.filter((_, position) => member[position])),
     });
