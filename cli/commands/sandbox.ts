@@ -4,6 +4,8 @@ import type { SinkPropertySpec } from '../../core/sync/sink.js';
 import { formatIssue } from '../../core/config/config-issue.js';
 import { loadMapping } from './validate.js';
 
+const SECRET_KEY = /(token|secret|password|private_?key|write_?key)/i;
+
 /**
  * `segflow sandbox`: the vendor simulators on local ports, until Ctrl-C, so a
  * user can rehearse a sync with no credentials: point a sink's URL at the
@@ -30,10 +32,20 @@ export async function sandboxCommand(options: { port: string | undefined; file?:
   for (const [type, registration] of Object.entries(SINKS)) {
     running.push({ type, sandbox: await registration.startSandbox({ seed: 1, port: port++, fields: fields.get(type) ?? [] }) });
   }
+  // Secrets go in the environment, never in a mapping (a literal token is a config error): print them as exports.
+  const exports: string[] = [];
   for (const { type, sandbox } of running) {
-    const fields = Object.entries(sandbox.sinkConfig).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(', ');
-    process.stdout.write(`${type.padEnd(11)} ${sandbox.url}\n            sink fields: { ${fields} }\n`);
+    const fields = Object.entries(sandbox.sinkConfig).filter(([key]) => key !== 'type').map(([key, value]) => {
+      if (typeof value === 'string' && SECRET_KEY.test(key)) {
+        const variable = `SEGFLOW_SANDBOX_${type}_${key}`.toUpperCase();
+        exports.push(`export ${variable}=${value}`);
+        return `${key}: \${env:${variable}}`;
+      }
+      return `${key}: ${JSON.stringify(value)}`;
+    });
+    process.stdout.write(`${type.padEnd(11)} ${sandbox.url}\n            sink fields: { ${fields.join(', ')} }\n`);
   }
+  process.stdout.write(`\n${exports.join('\n')}\n`);
   process.stdout.write('\nsimulators running with the vendors\' published limits; Ctrl-C to stop\n');
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await Promise.all(running.map(({ sandbox }) => sandbox.stop()));
