@@ -23,7 +23,8 @@ export async function syncStep(options: SyncStepOptions): Promise<SinkSyncSummar
   const wired = await wireSinks(options.mapping, process.env, options.only);
   try {
     for (const { sinkId, url } of wired.sandboxed) {
-      resetSinkState(options.state, sinkId);
+      // A plan leaves state alone: it is computed against an empty vendor instead (see runSync's freshSinks).
+      if (!options.dryRun) resetSinkState(options.state, sinkId);
       options.onSandbox?.(sinkId, url);
     }
     return await runSync({
@@ -32,6 +33,7 @@ export async function syncStep(options: SyncStepOptions): Promise<SinkSyncSummar
       runId: options.runId,
       sinks: wired.sinks,
       dryRun: options.dryRun,
+      freshSinks: new Set(wired.sandboxed.map((sandbox) => sandbox.sinkId)),
       now: () => Date.now(),
       signal: options.signal,
       onProgress: (sinkId, progress) => options.onProgress?.(sinkId, progress.done, progress.total),

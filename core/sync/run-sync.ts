@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SinkMapping } from '../config/sink-schema.js';
 import { ConnectorError } from '../errors/connector-error.js';
-import type { StateDb } from '../store/state-db.js';
+import { openStateDb, type StateDb } from '../store/state-db.js';
 import { AccountQueue } from './account-queue.js';
 import { minimumCalls } from './batching.js';
 import { loadDesiredState, loadSegments, type ExcludedCounts } from './desired-state.js';
@@ -31,6 +31,8 @@ export interface SyncOptions {
   sinks: readonly WiredSink[];
   /** Plan only: nothing is sent, nothing acknowledged. */
   dryRun: boolean;
+  /** Sinks whose vendor starts empty (sandboxes): a plan for them is made against no acknowledged state. */
+  freshSinks?: ReadonlySet<string>;
   now: () => number;
   signal: AbortSignal;
   policy?: RetryPolicy;
@@ -65,7 +67,8 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
   const isErased = suppressed.size === 0 ? undefined : (key: string, profileId: string) => suppressed.has(suppressionHash(key)) || suppressed.has(suppressionHash(`profile:${profileId}`));
   for (const wired of options.sinks) {
     const desired = await loadDesiredState(options.duck, wired.mapping, segments, suppressed);
-    const store = new SyncStateStore(options.state, wired.mapping.id, options.now);
+    const fresh = options.dryRun && (options.freshSinks?.has(wired.mapping.id) ?? false);
+    const store = new SyncStateStore(fresh ? openStateDb(':memory:') : options.state, wired.mapping.id, options.now);
     const plan = planSink({
       store, desired: desired.records, mode: wired.mapping.mode,
       ...(isErased ? { isErased } : {}),
