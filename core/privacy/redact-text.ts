@@ -1,10 +1,12 @@
 /**
  * Vendors echo the record back in their error messages ("Lead ann@x.com
  * already exists"); segflow stores those messages in the dead-letter queue
- * and prints them. Email addresses are replaced before either happens.
+ * and prints them. Email addresses are replaced before either happens. The
+ * pattern is deliberately loose (anything@anything.anything between
+ * delimiters): masking a non-address costs nothing, missing one leaks it.
  */
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+export const EMAIL_PATTERN = /[^\s"'<>()[\],;:@]+@[^\s"'<>()[\],;:@]+\.[^\s"'<>()[\],;:@]+/g;
 
 export function redactEmails(text: string): string {
-  return text.replace(EMAIL, '<email>');
+  return text.replace(EMAIL_PATTERN, '<email>');
 }

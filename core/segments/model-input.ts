@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from '../features/sql-quote.js';
-import { applyScaler, fitScaler } from '../features/scaling.js';
+import { applyScaler, fitScaler, quantile } from '../features/scaling.js';
 import type { FeatureMatrix } from '../models/feature-matrix.js';
 import { UserError } from '../errors/user-error.js';
 import { parseRule } from './rule-parser.js';
@@ -66,9 +66,7 @@ export async function loadModelInput(duck: DuckDBConnection, columns: readonly s
       const value = raw[index * d + column] as number;
       if (!Number.isNaN(value)) present[next++] = value;
     }
-    present.sort();
-    const middle = present.length >> 1;
-    const median = present.length % 2 === 1 ? (present[middle] as number) : ((present[middle - 1] as number) + (present[middle] as number)) / 2;
+    const median = quantile(present.sort(), 0.5);
     for (let index = 0; index < rows; index++) if (Number.isNaN(raw[index * d + column])) raw[index * d + column] = median;
     imputed[name] = missing;
   });

@@ -94,25 +94,39 @@ interface ProfileRow {
 
 /** Builds one record's desired properties and lists from its row (pure). */
 export function desiredRecord(row: ProfileRow & { key: string }, mapping: SinkMapping, segments: readonly SegmentInfo[]): DesiredRecord {
+  return recordBuilder(mapping, segments)(row);
+}
+
+/**
+ * The per-mapping work (segment lookups, option names, list keys) done once;
+ * the returned function runs per profile, up to millions of times.
+ */
+function recordBuilder(mapping: SinkMapping, segments: readonly SegmentInfo[]): (row: ProfileRow & { key: string }) => DesiredRecord {
   const byId = new Map(segments.map((segment) => [segment.id, segment]));
-  const member = row.segmentIds.map((id) => byId.get(id)).filter((segment): segment is SegmentInfo => segment !== undefined);
-  const properties: Record<string, PropertyValue> = {};
-  for (const [name, source] of Object.entries(mapping.properties)) {
-    if ('segments' in source) {
-      const names = optionNames(inScope(source, segments));
-      const values = unique(member.filter((segment) => names.has(segment.id)).map((segment) => names.get(segment.id) as string)).sort();
-      properties[name] = values.length > 0 ? values.join(';') : null;
-    } else if ('segment_of' in source) {
-      properties[name] = member.find((segment) => segment.segmentation === source.segment_of)?.name ?? null;
-    } else if ('feature' in source) {
-      const value = row.features[source.feature];
-      properties[name] = value === null || value === undefined || !Number.isFinite(value) ? null : Math.round(value * 1e6) / 1e6;
-    } else {
-      properties[name] = row.traits[source.trait] ?? null;
-    }
-  }
+  const sources = Object.entries(mapping.properties).map(([name, source]) => ({
+    name,
+    source,
+    optionNames: 'segments' in source ? optionNames(inScope(source, segments)) : undefined,
+  }));
   const listKeys = new Set(listTargets(mapping, segments).map((target) => target.key));
-  return { profileId: row.profileId, key: row.key, properties, lists: new Set(row.segmentIds.filter((id) => listKeys.has(id))) };
+  return (row) => {
+    const member = row.segmentIds.map((id) => byId.get(id)).filter((segment): segment is SegmentInfo => segment !== undefined);
+    const properties: Record<string, PropertyValue> = {};
+    for (const { name, source, optionNames: names } of sources) {
+      if (names) {
+        const values = unique(member.filter((segment) => names.has(segment.id)).map((segment) => names.get(segment.id) as string)).sort();
+        properties[name] = values.length > 0 ? values.join(';') : null;
+      } else if ('segment_of' in source) {
+        properties[name] = member.find((segment) => segment.segmentation === source.segment_of)?.name ?? null;
+      } else if ('feature' in source) {
+        const value = row.features[source.feature];
+        properties[name] = value === null || value === undefined || !Number.isFinite(value) ? null : Math.round(value * 1e6) / 1e6;
+      } else if ('trait' in source) {
+        properties[name] = row.traits[source.trait] ?? null;
+      }
+    }
+    return { profileId: row.profileId, key: row.key, properties, lists: new Set(row.segmentIds.filter((id) => listKeys.has(id))) };
+  };
 }
 
 /**
@@ -163,6 +177,7 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
     ORDER BY l.last_ts DESC NULLS LAST, f.profile_id`;
   const reader = await duck.runAndReadAll(sql);
   const excluded: ExcludedCounts = { noKey: 0, noConsent: 0, sharedKey: 0, suppressed: 0 };
+  const build = recordBuilder(mapping, segments);
   const seenKeys = new Set<string>();
   const records: DesiredRecord[] = [];
   for (const values of reader.getRows()) {
@@ -197,7 +212,7 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
     }
     seenKeys.add(key);
     const ids = Array.isArray(segmentIds) ? segmentIds : segmentIds.items;
-    records.push(desiredRecord({ profileId, key, consent, segmentIds: ids.map(String), features, traits }, mapping, segments));
+    records.push(build({ profileId, key, consent, segmentIds: ids.map(String), features, traits }));
   }
   return { records, spec: schemaSpec(mapping, segments), excluded };
 }

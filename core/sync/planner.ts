@@ -85,11 +85,10 @@ export function planSync(input: PlanInput): SyncPlan {
       push({ op: mode === 'enrich' ? 'update' : 'upsert', record, properties: { ...properties } });
       recordParked = parked > parkedBefore;
     }
-    // A record the vendor refused (parked) cannot hold memberships yet; enrich never creates,
-    // so in both cases memberships wait until the record is known to exist.
-    if (recordParked && record.vendorId === undefined) {
-      // Counted with the parked record: nothing is sent for it.
-    } else if (mode !== 'enrich' || record.vendorId !== undefined) {
+    // A record the vendor refused (parked) cannot hold memberships yet; enrich never creates;
+    // in both cases memberships wait until the record is known to exist.
+    const recordExists = record.vendorId !== undefined;
+    if (recordExists || (!recordParked && mode !== 'enrich')) {
       const current = sameRecord ? acked.lists : new Map<string, 'pending' | 'member' | 'removing'>();
       for (const list of [...desired.lists].sort()) {
         if (current.get(list) !== 'member') push({ op: 'list-add', record, list });

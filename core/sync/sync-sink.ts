@@ -1,8 +1,7 @@
-import { AccountQueue } from './account-queue.js';
-import { executeChanges, type ExecutionProgress, type ExecutionResult } from './executor.js';
+import { executeChanges, type ExecutionResult, type ExecutorOptions } from './executor.js';
 import { planSync, type DesiredRecord, type PlanInput, type SyncPlan } from './planner.js';
-import { asConnectorError, decideRetry, type RetryPolicy } from './retry-policy.js';
-import type { Sink, SinkContext, SinkSchemaSpec } from './sink.js';
+import { asConnectorError, decideRetry } from './retry-policy.js';
+import type { SinkContext, SinkSchemaSpec } from './sink.js';
 import { fingerprint, type SyncStateStore } from './sync-state.js';
 import type { SyncModeName } from '../config/sink-schema.js';
 
@@ -12,20 +11,11 @@ import type { SyncModeName } from '../config/sink-schema.js';
  * during setup is waited out), then execute. `segflow sync`, the tests and
  * the benchmark all go through here.
  */
-export interface SyncSinkOptions {
-  sink: Sink;
+export interface SyncSinkOptions extends Omit<ExecutorOptions, 'state'> {
   store: SyncStateStore;
   desired: readonly DesiredRecord[];
   spec: SinkSchemaSpec;
   mode: SyncModeName;
-  queue: AccountQueue;
-  runId: string;
-  policy: RetryPolicy;
-  random: () => number;
-  sleep: (ms: number) => Promise<void>;
-  now: () => number;
-  signal: AbortSignal;
-  onProgress?: (progress: ExecutionProgress) => void;
   /** Keys (or profiles) under an erasure request. */
   isErased?: (key: string, profileId: string) => boolean;
 }
@@ -69,4 +59,3 @@ export async function withRetries<T>(call: () => Promise<T>, options: Pick<SyncS
   }
 }
 
-export { AccountQueue };

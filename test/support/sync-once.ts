@@ -2,7 +2,8 @@ import type { ExecutionResult } from '../../core/sync/executor.js';
 import type { DesiredRecord, SyncPlan } from '../../core/sync/planner.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/sync/retry-policy.js';
 import type { Sink, SinkSchemaSpec } from '../../core/sync/sink.js';
-import { AccountQueue, syncSink } from '../../core/sync/sync-sink.js';
+import { AccountQueue } from '../../core/sync/account-queue.js';
+import { syncSink } from '../../core/sync/sync-sink.js';
 import { SyncStateStore } from '../../core/sync/sync-state.js';
 import type { StateDb } from '../../core/store/state-db.js';
 

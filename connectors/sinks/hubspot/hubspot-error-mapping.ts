@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactEmails } from '../../../core/privacy/redact-text.js';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import { HUBSPOT_CONNECTOR } from './hubspot-sink-config.js';
 
@@ -33,10 +34,6 @@ type ErrorBody = z.infer<typeof ErrorBodySchema>;
 const DAY_MS = 86_400_000;
 const TEN_SECONDS = 10_000;
 
-/** Replaces anything that looks like an email: vendor messages often quote the record's address. */
-export function redactEmails(text: string): string {
-  return text.replace(/[^\s"'<>()[\],;:@]+@[^\s"'<>()[\],;:@]+\.[^\s"'<>()[\],;:@]+/g, '<email>');
-}
 
 export function httpFailure(error: unknown): { status: number; body: ErrorBody; rawBody: unknown; headers: Record<string, string> } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

@@ -1,7 +1,8 @@
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { SinkContext } from '../../../core/sync/sink.js';
 import { type HubSpotApis, createHubSpotApis } from './hubspot-api.js';
-import { httpFailure, redactEmails, toConnectorError } from './hubspot-error-mapping.js';
+import { redactEmails } from '../../../core/privacy/redact-text.js';
+import { httpFailure, toConnectorError } from './hubspot-error-mapping.js';
 import { HUBSPOT_CONNECTOR, type ResolvedHubSpotConfig } from './hubspot-sink-config.js';
 
 /**

@@ -2,7 +2,7 @@ import { Client } from '@hubspot/api-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sink, SinkChange } from '../../../core/sync/sink.js';
 import { createHubSpotSink } from './hubspot-sink.js';
-import { recordingContext } from './sink-context.test-support.js';
+import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 import { type HubSpotSimulator, startHubSpotSimulator } from './simulator/hubspot-simulator.js';
 
 /** Tokens, refresh, and the SDK's process-global settings: what must not surface as failures, and what must. */

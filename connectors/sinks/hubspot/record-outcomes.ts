@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { ChangeResult, SinkChange } from '../../../core/sync/sink.js';
-import { redactEmails } from './hubspot-error-mapping.js';
+import { redactEmails } from '../../../core/privacy/redact-text.js';
 import { HUBSPOT_CONNECTOR } from './hubspot-sink-config.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { harness } from './harness.test-support.js';
-import { recordingContext } from './sink-context.test-support.js';
+import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 
 describe('Marketo harness', () => {
   it('builds the real sink from the simulator sinkConfig plus engine-owned keys and reads back through the view', async () => {

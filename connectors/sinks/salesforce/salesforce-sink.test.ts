@@ -4,7 +4,7 @@ import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { ChangeResult, Sink, SinkChange, SinkSchemaSpec } from '../../../core/sync/sink.js';
 import { harness } from './harness.test-support.js';
 import { createSalesforceSink } from './salesforce-sink.js';
-import { createTestContext } from './sink-context.test-support.js';
+import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 import { startSalesforceSimulator, type SalesforceSimulator } from './simulator/index.js';
 
 const SPEC: SinkSchemaSpec = {
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 /** A simulated org whose admin created the mapping's fields, and a sink pointed at it. */
-async function setup(overrides: Record<string, unknown> = {}): Promise<{ sim: SalesforceSimulator; sink: Sink; context: ReturnType<typeof createTestContext> }> {
+async function setup(overrides: Record<string, unknown> = {}): Promise<{ sim: SalesforceSimulator; sink: Sink; context: ReturnType<typeof recordingContext> }> {
   const sim = await startSalesforceSimulator({
     seed: 11,
     limits: { latencyMs: 2 },
@@ -33,7 +33,7 @@ async function setup(overrides: Record<string, unknown> = {}): Promise<{ sim: Sa
   });
   running = sim;
   const sink = createSalesforceSink({ ...sinkConfigFor(sim), ...overrides });
-  const context = createTestContext();
+  const context = recordingContext(Date.now, { concurrency: 10 });
   await sink.prepare(SPEC, context);
   return { sim, sink, context };
 }
@@ -48,7 +48,7 @@ const range = (count: number, from = 0) => Array.from({ length: count }, (_, ind
 const vendorIdOf = (result: ChangeResult | undefined) => (result?.status === 'applied' ? result.vendorId : undefined);
 const statuses = (results: ChangeResult[]) => results.map((result) => (result.status === 'skipped' ? `skipped: ${result.reason}` : result.status === 'failed' ? `failed: ${result.error.code}` : 'applied'));
 
-async function upsertAll(sink: Sink, context: ReturnType<typeof createTestContext>, indexes: number[]): Promise<ChangeResult[]> {
+async function upsertAll(sink: Sink, context: ReturnType<typeof recordingContext>, indexes: number[]): Promise<ChangeResult[]> {
   const maxBatch = sink.capabilities().operations.upsert?.maxBatch ?? 200;
   const results: ChangeResult[] = [];
   for (let start = 0; start < indexes.length; start += maxBatch) {
@@ -143,7 +143,7 @@ describe('Salesforce sink against the simulator', () => {
     const sim = await startSalesforceSimulator({ seed: 2, limits: { latencyMs: 0 } });
     running = sim;
     const sink = createSalesforceSink(sinkConfigFor(sim));
-    const prepared = sink.prepare(SPEC, createTestContext());
+    const prepared = sink.prepare(SPEC, recordingContext(Date.now, { concurrency: 10 }));
     await expect(prepared).rejects.toMatchObject({ kind: 'config', code: 'salesforce.fields_missing' });
     await expect(prepared).rejects.toThrow(/Lifetime_Value__c, Segment__c/);
   });
@@ -173,7 +173,7 @@ describe('Salesforce sink: sessions', () => {
     const sim = await startSalesforceSimulator({ seed: 4, limits: { latencyMs: 0 } });
     running = sim;
     const sink = createSalesforceSink({ ...sinkConfigFor(sim), client_secret: 'wrong' });
-    await expect(sink.prepare(SPEC, createTestContext())).rejects.toMatchObject({ kind: 'config', code: 'salesforce.auth_failed' });
+    await expect(sink.prepare(SPEC, recordingContext(Date.now, { concurrency: 10 }))).rejects.toMatchObject({ kind: 'config', code: 'salesforce.auth_failed' });
   });
 
   it('mints tokens with a signed JWT bearer assertion when configured with a private key', async () => {
@@ -182,11 +182,11 @@ describe('Salesforce sink: sessions', () => {
     running = sim;
     const jwtConfig = { type: 'salesforce', login_url: sim.url, client_id: sim.clientId, username: 'integration@acme.example', bulk_threshold: null };
     const sink = createSalesforceSink({ ...jwtConfig, private_key: privateKey });
-    const results = await sink.apply({ op: 'upsert', changes: [upsertChange(0, { Segment__c: 'a' })] }, createTestContext());
+    const results = await sink.apply({ op: 'upsert', changes: [upsertChange(0, { Segment__c: 'a' })] }, recordingContext(Date.now, { concurrency: 10 }));
     expect(statuses(results)).toEqual(['applied']);
     const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
     const impostor = createSalesforceSink({ ...jwtConfig, private_key: otherKey });
-    await expect(impostor.apply({ op: 'upsert', changes: [upsertChange(1, { Segment__c: 'a' })] }, createTestContext())).rejects.toMatchObject({ kind: 'config', code: 'salesforce.auth_failed' });
+    await expect(impostor.apply({ op: 'upsert', changes: [upsertChange(1, { Segment__c: 'a' })] }, recordingContext(Date.now, { concurrency: 10 }))).rejects.toMatchObject({ kind: 'config', code: 'salesforce.auth_failed' });
   });
 
   it('names a missing credential when the sink is built', () => {
@@ -200,7 +200,7 @@ describe('Salesforce sink: Leads', () => {
     const sim = await startSalesforceSimulator({ seed: 8, limits: { latencyMs: 0 }, object: 'Lead', customFields: [{ name: 'Segment__c' }] });
     running = sim;
     const sink = createSalesforceSink({ ...sinkConfigFor(sim), object: 'Lead' });
-    const context = createTestContext();
+    const context = recordingContext(Date.now, { concurrency: 10 });
     await sink.prepare({ properties: [{ name: 'Segment__c', label: 'Segment', type: 'string' }], lists: [{ key: 'vip', name: 'VIP leads' }] }, context);
     const [upserted] = await sink.apply({ op: 'upsert', changes: [upsertChange(0, { Segment__c: 'a', Company: 'Acme' })] }, context);
     expect(vendorIdOf(upserted)).toMatch(/^00Q/);
@@ -245,7 +245,7 @@ describe('Salesforce sink: failures of a whole call', () => {
     const sim = await startSalesforceSimulator({ seed: 9, limits: { latencyMs: 0, requests: 1 }, customFields: [{ name: 'Segment__c' }] });
     running = sim;
     const sink = createSalesforceSink(sinkConfigFor(sim));
-    const context = createTestContext();
+    const context = recordingContext(Date.now, { concurrency: 10 });
     await sink.apply({ op: 'upsert', changes: [upsertChange(0, { Segment__c: 'a' })] }, context);
     await expect(sink.apply({ op: 'upsert', changes: [upsertChange(1, { Segment__c: 'a' })] }, context)).rejects.toMatchObject({
       kind: 'retryable',
@@ -276,7 +276,7 @@ describe('Salesforce harness', () => {
     const sim = await harness.startSimulator({ seed: 5 });
     running = sim;
     const sink = harness.createSink(sim.sinkConfig);
-    const context = createTestContext();
+    const context = recordingContext(Date.now, { concurrency: 10 });
     await sink.prepare({ properties: [{ name: 'Plan__c', label: 'Plan', type: 'enumeration', options: ['free', 'pro'] }], lists: [{ key: 'l', name: 'List L' }] }, context);
     const results = await sink.apply({ op: 'upsert', changes: [{ op: 'upsert', record: ref(1), properties: { Plan__c: 'pro' } }] }, context);
     expect(statuses(results)).toEqual(['applied']);

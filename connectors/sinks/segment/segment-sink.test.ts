@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { ChangeResult, Sink, SinkChange, SinkSchemaSpec } from '../../../core/sync/sink.js';
 import { createSegmentSink } from './segment-sink.js';
-import { recordingContext } from './sink-context.test-support.js';
+import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 import { startSegmentSimulator, type RunningSegmentSimulator, type SegmentSimulatorOptions } from './simulator/segment-simulator.js';
 
 const running: RunningSegmentSimulator[] = [];

@@ -1,4 +1,4 @@
-import { emptyStats, FaultPlan, startJsonServer, type SimulatorFaults, type SimulatorStats } from '../../../../core/sync/simulation/index.js';
+import { emptyStats, FaultPlan, startJsonServer, type VendorView } from '../../../../core/sync/simulation/index.js';
 import { AccessTokens } from './access-tokens.js';
 import { routeRestCall } from './api-router.js';
 import { BulkIngest, type BulkFaults } from './bulk-ingest.js';
@@ -44,16 +44,8 @@ export interface SalesforceSimulatorOptions {
   tokenTtlMs?: number;
 }
 
-/** The vendor's state as a test reads it back (the shape of test/support's VendorView). */
-export interface SalesforceView {
-  records(): Map<string, { vendorId: string; properties: Record<string, unknown> }>;
-  duplicateKeys(): string[];
-  listMembers(listName: string): Set<string>;
-  stats(): SimulatorStats;
-  resetStats(): void;
-  setFaults(faults: SimulatorFaults): void;
-  expireTokens(): void;
-}
+/** The vendor's state as tests read it back: the shared simulator view. */
+export type SalesforceView = VendorView;
 
 export interface SalesforceSimulator {
   /** Instance and token URL (both are the simulator). */
