@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { buildMappingSchema } from '../core/config/mapping-schema.js';
-import { sourceSchemas } from '../connectors/registry.js';
-import { sinkSchemas } from '../connectors/sink-registry.js';
+import { sinkSchemas, sourceSchemas } from '../connectors/registry.js';
+
 
 /** The full mapping schema: core's sections plus every registered connector's. */
 export function fullMappingSchema() {

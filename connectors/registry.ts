@@ -2,18 +2,30 @@ import type { z } from 'zod';
 import type { Mapping } from '../core/config/mapping-schema.js';
 import type { IngestSourceEntry } from '../core/ingest/ingest-runner.js';
 import type { Source } from '../core/ingest/source.js';
+import type { Sink } from '../core/sync/sink.js';
 import { CsvOrdersSourceSchema, createCsvOrdersSource } from './sources/file/index.js';
 import { SegmentFilesSourceSchema, createSegmentFilesSource } from './sources/segment/index.js';
 import { SyntheticSourceSchema, createSyntheticSource } from './sources/synthetic/index.js';
+import { createHubSpotSink, HubSpotSinkSchema } from './sinks/hubspot/index.js';
+import { createMarketoSink, MarketoSinkSchema } from './sinks/marketo/index.js';
+import { createSalesforceSink, SalesforceSinkSchema } from './sinks/salesforce/index.js';
+import { createSegmentSink, SegmentSinkSchema } from './sinks/segment/index.js';
 
 /**
- * The one place that knows every connector. The CLI asks it for the schemas
- * (to build the mapping schema) and for live sources (to run). Adding a
- * connector touches this file and its own folder, no core file.
+ * The one place that knows every production connector: its mapping schema
+ * and how to build it from a (resolved) config. No simulators here: the
+ * sandbox wiring (connectors/sandbox.ts) and test harnesses live apart, so a
+ * production bundle (the Segment destination function) carries none of them.
+ * Adding a connector touches this file and its own folder, no core file.
  */
 interface SourceRegistration {
   schema: z.ZodObject;
   create(mapping: Mapping): Source<unknown>;
+}
+
+export interface SinkRegistration {
+  schema: z.ZodObject;
+  create(config: Record<string, unknown>): Sink;
 }
 
 const SOURCES: Record<string, SourceRegistration> = {
@@ -21,19 +33,27 @@ const SOURCES: Record<string, SourceRegistration> = {
     schema: SegmentFilesSourceSchema,
     create: (mapping) => createSegmentFilesSource({ maxEventBytes: mapping.ingest.max_event_bytes }) as Source<unknown>,
   },
-  'csv-orders': {
-    schema: CsvOrdersSourceSchema,
-    create: () => createCsvOrdersSource() as Source<unknown>,
-  },
-  synthetic: {
-    schema: SyntheticSourceSchema,
-    create: () => createSyntheticSource() as Source<unknown>,
-  },
+  'csv-orders': { schema: CsvOrdersSourceSchema, create: () => createCsvOrdersSource() as Source<unknown> },
+  synthetic: { schema: SyntheticSourceSchema, create: () => createSyntheticSource() as Source<unknown> },
+};
+
+export const SINKS: Readonly<Record<string, SinkRegistration>> = {
+  hubspot: { schema: HubSpotSinkSchema, create: (config) => createHubSpotSink(config) },
+  marketo: { schema: MarketoSinkSchema, create: (config) => createMarketoSink(config) },
+  segment: { schema: SegmentSinkSchema, create: (config) => createSegmentSink(config) },
+  salesforce: { schema: SalesforceSinkSchema, create: (config) => createSalesforceSink(config) },
 };
 
 export function sourceSchemas(): [z.ZodObject, ...z.ZodObject[]] {
-  const schemas = Object.values(SOURCES).map((registration) => registration.schema);
-  return schemas as [z.ZodObject, ...z.ZodObject[]];
+  return Object.values(SOURCES).map((registration) => registration.schema) as [z.ZodObject, ...z.ZodObject[]];
+}
+
+export function sinkSchemas(): z.ZodObject[] {
+  return Object.values(SINKS).map((registration) => registration.schema);
+}
+
+export function sinkTypes(): string[] {
+  return Object.keys(SINKS);
 }
 
 export function wireSources(mapping: Mapping): IngestSourceEntry[] {

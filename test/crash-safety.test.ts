@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeWorld, type WriteWorldResult } from '../core/generate/index.js';
-import { createRng } from '../core/generate/rng.js';
+import { createRng } from '../core/random/rng.js';
 import { queryState, REPO_ROOT, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRng } from '../core/generate/rng.js';
-import { HARNESSES } from './support/harnesses.js';
-import type { RunningSimulator } from './support/sink-harness.js';
-import { scenarioPopulation, scenarioSpec } from './support/sync-scenario.js';
+import { createRng } from '../core/random/rng.js';
+import { HARNESSES } from '../connectors/sinks/harnesses.js';
+import { scenarioPopulation, scenarioSpec, type RunningSimulator } from '../core/sync/simulation/index.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
-import { expectVendorMatches, SCENARIO_FIELDS } from './support/vendor-expectations.js';
+import { expectVendorMatches } from './support/vendor-expectations.js';
 
 /**
  * SIGKILL a sync at random points (planning, list creation, mid-batch,
@@ -62,8 +61,8 @@ describe.each(HARNESSES)('sink crash safety: $name', (harness) => {
   it(`converges after ${KILLS} SIGKILLs with no duplicate and no lost removal`, async () => {
     // Latency makes a run last long enough (about a second) for kills to land mid-batch.
     simulator = await harness.startSimulator({ seed: 3, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 25 } });
-    const statePath = join(temporaryDirectory('sink-crash'), 'state.sqlite');
-    const fields = SCENARIO_FIELDS[harness.name]!;
+    const statePath = JSON.stringify({ driver: 'sqlite', path: join(temporaryDirectory('sink-crash'), 'state.sqlite') });
+    const fields = harness.fields;
     // The admin's one-time setup (Salesforce fields, HubSpot properties, lists) before any sync runs.
     const setup = harness.createSink(simulator.sinkConfig);
     await setup.prepare(scenarioSpec(fields), { request: (_label, call) => call(), signal: new AbortController().signal, now: Date.now });

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStateDb } from '../core/store/state-db.js';
-import { HARNESSES } from './support/harnesses.js';
-import type { RunningSimulator } from './support/sink-harness.js';
+import { HARNESSES } from '../connectors/sinks/harnesses.js';
+import { scenarioPopulation, scenarioSpec, type RunningSimulator } from '../core/sync/simulation/index.js';
 import { syncOnce } from './support/sync-once.js';
-import { scenarioPopulation, scenarioSpec } from './support/sync-scenario.js';
-import { expectVendorMatches, SCENARIO_FIELDS } from './support/vendor-expectations.js';
+import { expectVendorMatches } from './support/vendor-expectations.js';
 
 /**
  * A bad day at the vendor: 10% of calls answer 5xx, a throttle storm at the
@@ -26,9 +25,12 @@ describe.each(HARNESSES)('sink faults: $name', (harness) => {
     simulator = await harness.startSimulator({ seed: 5, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 5 } });
     const sink = harness.createSink(simulator.sinkConfig);
     const state = openStateDb(':memory:');
-    const fields = SCENARIO_FIELDS[harness.name]!;
+    const fields = harness.fields;
     const desired = scenarioPopulation(PROFILES, 0, fields);
-    const rejected = new Set(desired.filter((_, index) => index % 100 === 37).map((record) => record.key));
+    // A vendor that cannot refuse one record and say so (Segment answers a batch 200 and drops
+    // bad events silently) gets no rejections: the dead-letter half of this test is skipped for it.
+    const rejecting = harness.supports.perRecordRejection !== false;
+    const rejected = new Set(rejecting ? desired.filter((_, index) => index % 100 === 37).map((record) => record.key) : []);
     simulator.view.setFaults({ serverErrorRate: 0.1, throttleUntil: Date.now() + 1_500, rejectKeys: rejected });
     const expiry = setTimeout(() => simulator?.view.expireTokens(), 2_000);
 
@@ -43,6 +45,7 @@ describe.each(HARNESSES)('sink faults: $name', (harness) => {
     // Every rejected record is dead-lettered once, with the vendor's reason; their memberships wait.
     const letters = state.prepare("SELECT profile_id, op, error_code, error_message FROM sink_dlq WHERE resolved_at IS NULL").all() as Array<{ profile_id: string; op: string; error_code: string; error_message: string }>;
     const rejectedProfiles = desired.filter((record) => rejected.has(record.key)).map((record) => record.profileId).sort();
+    if (rejecting) expect(rejectedProfiles.length).toBeGreaterThan(0);
     expect(letters.map((letter) => letter.profile_id).sort()).toEqual(rejectedProfiles);
     for (const letter of letters) {
       expect(letter.op).toBe('upsert');
@@ -54,7 +57,9 @@ describe.each(HARNESSES)('sink faults: $name', (harness) => {
     const good = desired.filter((record) => !rejected.has(record.key));
     expectVendorMatches(simulator.view, harness, good);
     expect(simulator.view.records().size).toBe(good.length);
-    expect(run.result.created).toBe(good.length);
+    // Segment cannot say "created" (every identify creates or merges): count the upserts it took instead.
+    if (harness.supports.reportsCreated === false) expect(run.result.byOp.upsert.applied).toBe(good.length);
+    else expect(run.result.created).toBe(good.length);
     await sink.close?.();
   });
 });

@@ -8,7 +8,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '../../core/generate/rng.js';
+import { createRng } from '../../core/random/rng.js';
 import type { FeatureMatrix } from '../../core/models/feature-matrix.js';
 
 export interface BlobSpec {

@@ -6,18 +6,16 @@
  * are off here). Each simulator runs in its own process (simulator-process.ts
  * says why).
  *
- *   npx tsx bench/sync/run.ts [--profiles 100000] [--vendors hubspot,marketo,salesforce] [--json]
+ *   npx tsx bench/sync/run.ts [--profiles 100000] [--vendors hubspot,salesforce,marketo,segment] [--json]
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SimulatorStats } from '../../core/sync/simulation/index.js';
+import { HARNESSES } from '../../connectors/sinks/harnesses.js';
+import { scenarioPopulation, scenarioSpec, type SimulatorStats } from '../../core/sync/simulation/index.js';
 import { openStateDb } from '../../core/store/state-db.js';
 import { minimumCalls } from '../../core/sync/batching.js';
-import { HARNESSES } from '../../test/support/harnesses.js';
 import { syncOnce } from '../../test/support/sync-once.js';
-import { scenarioPopulation, scenarioSpec } from '../../test/support/sync-scenario.js';
-import { SCENARIO_FIELDS } from '../../test/support/vendor-expectations.js';
 import { ceilingFor, type Ceiling } from './ceiling.js';
 
 const { values } = parseArgs({
@@ -53,7 +51,7 @@ for (const harness of HARNESSES.filter((candidate) => wanted.has(candidate.name)
   const simulator = await startSimulatorProcess(harness.name, limits);
   try {
     const sink = harness.createSink(simulator.sinkConfig);
-    const fields = SCENARIO_FIELDS[harness.name]!;
+    const fields = harness.fields;
     // Records only (no list phase): the ceiling the issue defines is records through the upsert endpoint.
     const desired = scenarioPopulation(profiles, 0, fields).map((record) => ({ ...record, lists: new Set<string>() }));
     const spec = { ...scenarioSpec(fields), lists: [] };

@@ -11,16 +11,15 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HARNESSES } from '../../test/support/harnesses.js';
-import { scenarioSpec } from '../../test/support/sync-scenario.js';
-import { SCENARIO_FIELDS } from '../../test/support/vendor-expectations.js';
+import { HARNESSES } from '../../connectors/sinks/harnesses.js';
+import { scenarioSpec } from '../../core/sync/simulation/index.js';
 
 const [vendor, limitsJson] = process.argv.slice(2);
 const harness = HARNESSES.find((candidate) => candidate.name === vendor);
 if (!harness) throw new Error(`unknown vendor ${vendor}`);
 const simulator = await harness.startSimulator({ seed: 1, ...(limitsJson ? { limits: JSON.parse(limitsJson) as Record<string, number> } : {}) });
 const setup = harness.createSink(simulator.sinkConfig);
-const spec = { ...scenarioSpec(SCENARIO_FIELDS[harness.name]!), lists: [] };
+const spec = { ...scenarioSpec(harness.fields), lists: [] };
 await setup.prepare(spec, { request: (_label, call) => call(), signal: new AbortController().signal, now: Date.now });
 await setup.close?.();
 const control = createServer((request, response) => {

@@ -1,70 +1,52 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dlqDiscardJob, dlqListJob, dlqRetryJob, syncOutcome } from '../../core/runtime/index.js';
 import { UserError } from '../../core/errors/user-error.js';
-import { openStateDb } from '../../core/store/state-db.js';
-import { maskKey } from '../../core/sync/run-sync.js';
-import { resolveStateDir } from './run.js';
-import { syncCommand } from './sync.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { formatSyncResults } from '../output/sync-table.js';
+import { exitCodeFor } from './run.js';
+import { interruptSignal, withWorkspace } from './with-workspace.js';
 
 export interface DlqCommandOptions {
   action: string | undefined;
   file: string;
   state?: string;
   sink?: string;
+  /** `discard`: only this dead letter (its #id in `dlq list`). */
+  id?: number;
   json: boolean;
-}
-
-interface DeadLetterRow {
-  id: number;
-  sink_id: string;
-  run_id: string;
-  profile_id: string;
-  op: string;
-  list_key: string | null;
-  change: string;
-  error_code: string;
-  error_message: string;
-  failed_at: string;
 }
 
 /**
  * `segflow dlq list FILE`: the changes vendors rejected, with their reasons
- * (keys masked). `segflow dlq retry FILE`: un-park them and sync again, after
- * fixing the data or the vendor-side setting the reason names.
+ * (keys masked). `retry`: un-park them and sync again, after fixing the data
+ * or the vendor-side setting the reason names. `discard`: stop showing them;
+ * they are not re-sent until the record's desired state changes.
  */
 export async function dlqCommand(options: DlqCommandOptions): Promise<number> {
-  const stateDir = resolveStateDir(options.file, options.state, process.env);
-  const statePath = join(stateDir, 'state.sqlite');
-  if (!existsSync(statePath)) throw new UserError(`no state in ${stateDir}: nothing has been synced yet`);
-  const state = openStateDb(statePath);
-  const sinkFilter = options.sink === undefined ? '' : ' AND sink_id = ?';
-  const parameters = options.sink === undefined ? [] : [options.sink];
-  try {
+  if (options.action !== 'list' && options.action !== 'retry' && options.action !== 'discard') throw new UserError('dlq needs an action: list, retry or discard');
+  const filter = { ...(options.sink !== undefined ? { sinkId: options.sink } : {}), ...(options.id !== undefined ? { id: options.id } : {}) };
+  return withWorkspace(options.file, options.state, async (workspace) => {
     if (options.action === 'list') {
-      const rows = state.prepare(`SELECT * FROM sink_dlq WHERE resolved_at IS NULL${sinkFilter} ORDER BY sink_id, id`).all(...parameters) as DeadLetterRow[];
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(rows.map(({ change, ...row }) => ({ ...row, key: maskKey((JSON.parse(change) as { record: { key: string } }).record.key) })), null, 2)}\n`);
-        return 0;
+      const letters = await dlqListJob(workspace, filter);
+      if (options.json) process.stdout.write(`${JSON.stringify(letters, null, 2)}\n`);
+      else if (letters.length === 0) process.stdout.write('the dead-letter queue is empty\n');
+      else {
+        for (const letter of letters) {
+          process.stdout.write(`#${letter.id} ${letter.sinkId} ${letter.op}${letter.listKey ? ` ${letter.listKey}` : ''} ${letter.profileId} (${letter.key}) at ${letter.failedAt}\n    ${letter.errorCode}: ${letter.errorMessage}\n`);
+        }
+        process.stdout.write(`${letters.length} change(s) parked; fix the cause, then: segflow dlq retry ${options.file}\n`);
       }
-      if (rows.length === 0) {
-        process.stdout.write('the dead-letter queue is empty\n');
-        return 0;
-      }
-      for (const row of rows) {
-        const key = maskKey((JSON.parse(row.change) as { record: { key: string } }).record.key);
-        process.stdout.write(`#${row.id} ${row.sink_id} ${row.op}${row.list_key ? ` ${row.list_key}` : ''} ${row.profile_id} (${key}) at ${row.failed_at}\n    ${row.error_code}: ${row.error_message}\n`);
-      }
-      process.stdout.write(`${rows.length} change(s) parked; fix the cause, then: segflow dlq retry ${options.file}\n`);
-      return 0;
+      return EXIT_CODES.done;
     }
-    if (options.action === 'retry') {
-      const retried = state.prepare(`UPDATE sink_dlq SET resolved_at = ? WHERE resolved_at IS NULL${sinkFilter}`).run(new Date().toISOString(), ...parameters).changes;
-      process.stderr.write(`un-parked ${retried} change(s); syncing\n`);
-    } else {
-      throw new UserError('dlq needs an action: list or retry');
+    if (options.action === 'discard') {
+      const discarded = await dlqDiscardJob(workspace, filter);
+      if (options.json) process.stdout.write(`${JSON.stringify({ discarded })}\n`);
+      else process.stdout.write(`discarded ${discarded} dead letter(s); they stay unsent until the record's desired state changes\n`);
+      return EXIT_CODES.done;
     }
-  } finally {
-    state.close();
-  }
-  return syncCommand({ file: options.file, state: options.state, json: options.json, quiet: false, dryRun: false, ...(options.sink ? { sink: options.sink } : {}) });
+    const result = await dlqRetryJob(workspace, filter, { signal: interruptSignal() });
+    process.stderr.write(`un-parked ${result.retried} change(s) and synced\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(result.sync.sinks, null, 2)}\n`);
+    else process.stdout.write(formatSyncResults(result.sync.sinks, `segflow dlq list ${options.file}`));
+    return exitCodeFor(syncOutcome(result.sync.sinks));
+  });
 }

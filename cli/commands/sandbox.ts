@@ -1,5 +1,4 @@
-import { SINKS } from '../../connectors/sinks.js';
-import { sandboxFields, type RunningSandbox } from '../../connectors/sink-registry.js';
+import { SANDBOXES, sandboxFields, type RunningSandbox } from '../../connectors/sandbox.js';
 import type { SinkPropertySpec } from '../../core/sync/sink.js';
 import { formatIssue } from '../../core/config/config-issue.js';
 import { loadMapping } from './validate.js';
@@ -29,8 +28,8 @@ export async function sandboxCommand(options: { port: string | undefined; file?:
   }
   const running: Array<{ type: string; sandbox: RunningSandbox }> = [];
   let port = base;
-  for (const [type, registration] of Object.entries(SINKS)) {
-    running.push({ type, sandbox: await registration.startSandbox({ seed: 1, port: port++, fields: fields.get(type) ?? [] }) });
+  for (const [type, start] of Object.entries(SANDBOXES)) {
+    running.push({ type, sandbox: await start({ seed: 1, port: port++, fields: fields.get(type) ?? [] }) });
   }
   // Secrets go in the environment, never in a mapping (a literal token is a config error): print them as exports.
   const exports: string[] = [];

@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { formatIssue } from '../../core/config/config-issue.js';
-import { loadMappingFile, type LoadResult } from '../../core/config/load-mapping.js';
+import { parseMappingText, type LoadResult } from '../../core/config/load-mapping.js';
 import { fullMappingSchema } from '../mapping-schema.js';
 
+/**
+ * Throws the Node system error (ENOENT, EACCES, EISDIR) when the file cannot
+ * be read: that is not a problem *in* the mapping at 1:1, and the CLI prints
+ * it as one line (`segflow: no such file or directory: PATH`).
+ */
 export function loadMapping(file: string): LoadResult {
-  return loadMappingFile(file, fullMappingSchema());
+  return parseMappingText(file, readFileSync(file, 'utf8'), fullMappingSchema());
 }
 
 /** `segflow validate FILE`: every problem, located, then a non-zero exit. */

@@ -8,6 +8,12 @@ export function formatPlan(summaries: readonly SinkSyncSummary[]): string {
   const out: string[] = [];
   for (const summary of summaries) {
     out.push(`sink ${summary.sinkId} (${summary.type}, mode ${summary.mode}): ${number(summary.profiles)} profiles in scope, ${number(summary.unchanged)} unchanged${excludedText(summary)}`);
+    out.push(...accountLines(summary));
+    if (summary.error) {
+      out.push(`  CANNOT PLAN: ${summary.error}`);
+      continue;
+    }
+    if (summary.newAccount) out.push(`  new account: ${number(summary.planned.upsert + summary.planned.update)} record(s) to create`);
     const planned = OPS.filter((op) => summary.planned[op] > 0);
     if (planned.length === 0) out.push('  nothing to change');
     for (const op of planned) out.push(`  ${op.padEnd(12)} ${number(summary.planned[op]).padStart(9)}`);
@@ -24,6 +30,7 @@ export function formatSyncResults(summaries: readonly SinkSyncSummary[], dlqHint
   for (const summary of summaries) {
     const result = summary.execution;
     out.push(`sink ${summary.sinkId} (${summary.type}, mode ${summary.mode}): ${number(summary.profiles)} profiles, ${number(summary.unchanged)} already in step${excludedText(summary)}`);
+    out.push(...accountLines(summary));
     if (summary.error) {
       out.push(`  NOT SYNCED: ${summary.error}`);
       continue;
@@ -42,6 +49,13 @@ export function formatSyncResults(summaries: readonly SinkSyncSummary[], dlqHint
     if (result.stopped) out.push(`  STOPPED: ${result.stopped}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Which vendor account the sink's state belongs to (sandboxes say so), and any notes. */
+function accountLines(summary: SinkSyncSummary): string[] {
+  const lines = summary.account ? [`  account ${summary.account}${summary.newAccount ? ' (new: nothing synced to it from this state yet)' : ''}`] : [];
+  for (const note of summary.notes ?? []) lines.push(`  note: ${note}`);
+  return lines;
 }
 
 function excludedText(summary: SinkSyncSummary): string {

@@ -1,4 +1,4 @@
-import type { LocatedProblem } from './load-mapping.js';
+import type { LocatedProblem } from './located-problem.js';
 import { NOT_SUPPORTED_YET, type Mapping } from './mapping-schema.js';
 import { resolveFeatureName, FEATURE_CATALOG } from '../features/catalog.js';
 import { parseRule, checkRule } from '../segments/index.js';

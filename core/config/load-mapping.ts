@@ -5,16 +5,7 @@ import type { ConfigIssue } from './config-issue.js';
 import { findLiteralSecrets } from './secrets.js';
 import type { Mapping } from './mapping-schema.js';
 import { checkMappingSemantics } from './check-mapping.js';
-
-export type PathSegment = string | number;
-export interface LocatedProblem {
-  path: PathSegment[];
-  message: string;
-  /** For a problem inside a string value (a rule), the character offset in it. */
-  offset?: number;
-  /** Point at the key rather than its value (unknown keys). */
-  atKey?: boolean;
-}
+import type { LocatedProblem, PathSegment } from './located-problem.js';
 
 export type LoadResult = { ok: true; mapping: Mapping; text: string } | { ok: false; issues: ConfigIssue[] };
 

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { Duration } from './durations.js';
+import { SECRET_REFERENCE } from './secrets.js';
 import { SINK_COMMON_FIELDS, type SinkMapping } from './sink-schema.js';
 import { MODEL_SEGMENTATIONS } from './model-schema.js';
 
 /**
  * The YAML mapping format. Input schemas only (no transforms), so
- * `z.toJSONSchema` can publish mappings/schema.json for editor autocompletion;
- * normalization happens in normalize-mapping.ts. Source sections come from the
- * connectors (core never imports them): `buildMappingSchema` takes their schemas.
+ * `z.toJSONSchema` can publish mappings/schema.json for editor autocompletion.
+ * There is no separate normalization pass: the loader (load-mapping.ts) fills
+ * in the `.default(...)`s as it parses, and values keep their YAML form
+ * (durations stay "30m") until the code that reads them converts them:
+ * `durationMs` (durations.ts), `resolveFeatureName` (features/catalog.ts) for
+ * names like frequency_90d, each sink's `*-sink-config.ts` for its section.
+ * Source sections come from the connectors (core never imports them):
+ * `buildMappingSchema` takes their schemas.
  */
 const Identifier = z
   .string()
@@ -104,6 +110,16 @@ export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.Zo
       features: Features,
       segments: z.array(Segmentation).min(1),
       sinks: z.array(Sink).default([]).describe('Where segments go: HubSpot, Salesforce, Marketo, Segment.'),
+      state: z
+        .strictObject({
+          url: z
+            .string()
+            .regex(SECRET_REFERENCE, { message: 'expected ${env:NAME}: a database URL holds a password, so it comes from the environment' })
+            .optional()
+            .describe('PostgreSQL for operational state shared by several workers: ${env:NAME} holding postgres://user:password@host/db. Default: SQLite in the state directory. SEGFLOW_STATE_URL overrides.'),
+        })
+        .optional()
+        .describe('Where operational state lives (identity, sync acknowledgements, dead letters, suppressions).'),
       triggers: z.array(z.unknown()).optional().describe('Not supported yet (real-time triggers).'),
       schedule: z.unknown().optional().describe('Not supported yet.'),
     })
@@ -128,4 +144,5 @@ export interface Mapping {
   features: FeaturesConfig;
   segments: SegmentationConfig[];
   sinks: SinkMapping[];
+  state?: { url?: string };
 }

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { generateRetailWorld } from '../generate/retail-world.js';
-import { createRng, type Rng } from '../generate/rng.js';
+import { createRng, type Rng } from '../random/rng.js';
 import { storedPayload, type StoredPayload } from '../ingest/stored-payload.js';
 import { normalizeSegmentMessage } from './normalize-segment.js';
 import { normalizeSegmentSql } from './normalize-segment-sql.js';

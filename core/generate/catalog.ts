@@ -1,6 +1,6 @@
 import type { JsonObject } from '../events/canonical-event.js';
-import { deepFreeze } from './message-json.js';
-import { createRng, deriveSeed, type Rng } from './rng.js';
+import { deepFreeze } from './frozen-json.js';
+import { createRng, deriveSeed, type Rng } from '../random/rng.js';
 import type { PriceTier } from './personas.js';
 
 export interface Product {

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../events/canonical-event.js';
-import { deepFreeze } from './message-json.js';
-import type { Rng } from './rng.js';
+import { deepFreeze } from './frozen-json.js';
+import type { Rng } from '../random/rng.js';
 
 /**
  * One browser, phone or backend that sends a user's events. The device owns

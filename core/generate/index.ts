@@ -4,7 +4,6 @@ export {
   DEFAULT_WORLD_DAYS, DEFAULT_WORLD_START, MEAN_EVENTS_PER_USER, generateRetailUsers, generateRetailWorld, resolveWorld, usersForEvents,
   type RetailWorldOptions, type WorldMessage,
 } from './retail-world.js';
-export { createRng, deriveSeed, type Rng } from './rng.js';
 export { RETAIL_EVENTS, type AliasMessage, type IdentifyMessage, type PageMessage, type SegmentMessage, type TrackMessage } from './segment-message.js';
 export { simulateUser, type SimulatedUser, type UserTruth, type WorldSettings } from './user-simulation.js';
 export { truthPathFor, writeWorld, type WriteWorldResult } from './write-world.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoTime } from './iso-time.js';
-import { createRng } from './rng.js';
+import { createRng } from '../random/rng.js';
 
 describe('isoTime', () => {
   it('matches Date#toISOString', () => {

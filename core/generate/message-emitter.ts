@@ -2,7 +2,7 @@ import type { JsonObject } from '../events/canonical-event.js';
 import { contextAt, type Device } from './device.js';
 import { isoTime } from './iso-time.js';
 import { contextJsonAt, messageLine } from './message-json.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../random/rng.js';
 import type { SegmentMessage } from './segment-message.js';
 
 export interface EmitterOptions {

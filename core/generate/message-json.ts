@@ -1,5 +1,6 @@
 import type { JsonObject } from '../events/canonical-event.js';
 import type { Device } from './device.js';
+import { jsonOf } from './frozen-json.js';
 import type { SegmentMessage } from './segment-message.js';
 
 /**
@@ -43,27 +44,7 @@ export function contextJsonAt(device: Device, page: JsonObject | null): string {
   return `${prefix}${jsonOf(page)}}`;
 }
 
-const fragments = new WeakMap<object, string>();
 const contextPrefixes = new WeakMap<object, string>();
-
-/** JSON text of an object; cached when the object is frozen (shared, so worth caching, and safe because it cannot change). */
-export function jsonOf(value: JsonObject): string {
-  if (!Object.isFrozen(value)) return JSON.stringify(value);
-  let text = fragments.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    fragments.set(value, text);
-  }
-  return text;
-}
-
-/** Freezes an object and everything in it, marking it shared for {@link jsonOf}. */
-export function deepFreeze<T extends object>(value: T): T {
-  for (const child of Object.values(value)) {
-    if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) deepFreeze(child as object);
-  }
-  return Object.freeze(value);
-}
 
 function nullableId(value: string | null): string {
   return value === null ? 'null' : `"${value}"`;

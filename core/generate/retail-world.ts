@@ -1,6 +1,6 @@
 import { createCatalog } from './catalog.js';
 import { CHURN_QUIET_DAYS, type PersonaName } from './personas.js';
-import { createRng, deriveSeed } from './rng.js';
+import { createRng, deriveSeed } from '../random/rng.js';
 import type { SegmentMessage } from './segment-message.js';
 import { simulateUser, type SimulatedUser, type WorldSettings } from './user-simulation.js';
 

@@ -2,9 +2,9 @@ import type { JsonObject } from '../events/canonical-event.js';
 import { SITE_URL, type Catalog, type Product } from './catalog.js';
 import type { Device } from './device.js';
 import type { MessageEmitter } from './message-emitter.js';
-import { deepFreeze } from './message-json.js';
+import { deepFreeze } from './frozen-json.js';
 import type { Persona } from './personas.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../random/rng.js';
 import { RETAIL_EVENTS } from './segment-message.js';
 
 /** What one user carries from session to session. */

@@ -2,9 +2,9 @@ import type { JsonObject } from '../events/canonical-event.js';
 import type { Catalog } from './catalog.js';
 import { createConsent, createDevice, createServer, type Device } from './device.js';
 import { createMessageEmitter } from './message-emitter.js';
-import { deepFreeze } from './message-json.js';
+import { deepFreeze } from './frozen-json.js';
 import { CHURN_QUIET_DAYS, NEW_CUSTOMER_DAYS, PERSONAS, personaForUser, type Persona, type PersonaName } from './personas.js';
-import { createRng, deriveSeed, type Rng } from './rng.js';
+import { createRng, deriveSeed, type Rng } from '../random/rng.js';
 import { RETAIL_EVENTS, type SegmentMessage } from './segment-message.js';
 import { runSession, type SessionPlan, type Shopper } from './shopping-session.js';
 

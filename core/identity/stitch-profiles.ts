@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { getMeta, setMeta, type StateDb } from '../store/state-db.js';
+import type { StateStore } from '../store/state/state-store.js';
 import { createIdentityGraph, type MergePolicy } from './identity-graph.js';
 
 export interface StitchSummary {
@@ -10,22 +10,20 @@ export interface StitchSummary {
   refusedLinks: number;
 }
 
-const SEQ_KEY = 'identity.last_seq';
-
 /**
  * Extends the persisted identity graph with the links carried by events
  * ingested since the last run, then publishes `identity_map(id_key,
  * profile_id)` to DuckDB, through which features attribute every event. A
  * merge thereby re-attributes earlier events with no rewrite of the events.
  */
-export async function stitchProfiles(duck: DuckDBConnection, state: StateDb, policy: MergePolicy, runId: string): Promise<StitchSummary> {
+export async function stitchProfiles(duck: DuckDBConnection, state: StateStore, policy: MergePolicy, runId: string, now: () => number = Date.now): Promise<StitchSummary> {
   const graph = createIdentityGraph(policy);
   const previous = new Map<string, string>();
-  for (const row of state.prepare('SELECT identifier, profile_id FROM identity_nodes').iterate() as Iterable<{ identifier: string; profile_id: string }>) {
-    previous.set(row.identifier, row.profile_id);
-    graph.assign(row.identifier, row.profile_id);
+  for (const node of await state.identity.nodes()) {
+    previous.set(node.identifier, node.profileId);
+    graph.assign(node.identifier, node.profileId);
   }
-  let lastSeq = Number(getMeta(state, SEQ_KEY) ?? '0');
+  let lastSeq = await state.identity.lastSeq();
   // The event store was reset or truncated behind the graph's back: stitch
   // everything again rather than leave new events unattributed.
   const maxStored = await duck.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events');
@@ -57,16 +55,11 @@ export async function stitchProfiles(duck: DuckDBConnection, state: StateDb, pol
   }
   const result = graph.result(previous);
 
-  const upsert = state.prepare('INSERT INTO identity_nodes (identifier, profile_id) VALUES (?, ?) ON CONFLICT(identifier) DO UPDATE SET profile_id = excluded.profile_id');
-  const recordMerge = state.prepare('INSERT INTO identity_merges (run_id, from_profile, into_profile, at) VALUES (?, ?, ?, ?)');
-  const at = new Date().toISOString();
-  state.transaction(() => {
-    for (const [identifier, profile] of result.profileOf) {
-      if (previous.get(identifier) !== profile) upsert.run(identifier, profile);
-    }
-    for (const merge of result.merges) recordMerge.run(runId, merge.from, merge.into, at);
-    setMeta(state, SEQ_KEY, String(maxSeq));
-  })();
+  const assignments: Array<readonly [string, string]> = [];
+  for (const [identifier, profile] of result.profileOf) {
+    if (previous.get(identifier) !== profile) assignments.push([identifier, profile]);
+  }
+  await state.identity.save({ assignments, merges: result.merges, runId, at: new Date(now()).toISOString(), lastSeq: maxSeq });
 
   await duck.run('CREATE OR REPLACE TABLE identity_map (id_key VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
   const appender = await duck.createAppender('identity_map');

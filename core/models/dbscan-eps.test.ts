@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import { dbscan } from './dbscan.js';
 import { kneeOfIncreasingConvex, suggestEps } from './dbscan-eps.js';
 import type { FeatureMatrix } from './feature-matrix.js';

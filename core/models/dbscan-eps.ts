@@ -1,4 +1,4 @@
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { buildKdTree } from './kd-tree.js';
 import { kthNeighborDistance } from './kd-tree-search.js';

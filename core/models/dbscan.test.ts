@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import { dbscan, NOISE } from './dbscan.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { loadModelsOracle, loadRetailMatrix, sortedSizes } from './models-oracle.test-support.js';

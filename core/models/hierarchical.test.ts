@@ -1,6 +1,6 @@
 import { agnes, type Cluster } from 'ml-hclust';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { cutDendrogram, wardClustering, wardOnCentroids } from './hierarchical.js';
 import { wardLinkage } from './hierarchical-ward.js';

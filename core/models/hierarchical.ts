@@ -1,4 +1,4 @@
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { wardLinkage, type Dendrogram } from './hierarchical-ward.js';
 import { copyRows, sampleRowIndices } from './kmeans-row-sample.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../generate/rng.js';
+import type { Rng } from '../random/rng.js';
 
 /**
  * One isolation tree as parallel typed arrays (node i is `feature[i]`,

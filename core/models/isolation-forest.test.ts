@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import type { IsolationTree } from './isolation-forest-tree.js';
 import { anomalyScores, averagePathLength, fitIsolationForest, flagAnomalies, scoreSamples } from './isolation-forest.js';

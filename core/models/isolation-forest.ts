@@ -1,5 +1,5 @@
 import { quantile } from '../features/scaling.js';
-import { createRng, type Rng } from '../generate/rng.js';
+import { createRng, type Rng } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { averagePathLength, buildIsolationTree, type IsolationTree } from './isolation-forest-tree.js';
 

@@ -5,7 +5,7 @@
  * seeded sample of rows for every k, so the k values are compared on equal
  * terms and the run is reproducible.
  */
-import { createRng, deriveSeed } from '../generate/rng.js';
+import { createRng, deriveSeed } from '../random/rng.js';
 import { calinskiHarabasz, daviesBouldin, encodeLabels } from './cluster-indices.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { chooseK } from './k-selection-choice.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { buildKdTree } from './kd-tree.js';
 import { claim, collectUnclaimedWithin, createClaimTracker } from './kd-tree-claims.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 
 const FIXTURES = new URL('../../test/fixtures/online-retail/', import.meta.url);

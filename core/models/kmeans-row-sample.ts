@@ -1,4 +1,4 @@
-import type { Rng } from '../generate/rng.js';
+import type { Rng } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 
 /**

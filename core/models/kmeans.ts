@@ -11,7 +11,7 @@
  * (kmeans-block-passes.ts).
  */
 import { UserError } from '../errors/user-error.js';
-import { createRng, deriveSeed } from '../generate/rng.js';
+import { createRng, deriveSeed } from '../random/rng.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { blockCount, runBlockPass } from './kmeans-block-passes.js';
 import { runHamerly } from './kmeans-hamerly.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import { copyRows, sampleRowIndices } from './kmeans-row-sample.js';
 import { kmeansOracle, matrixFromRows, onlineRetailMatrix } from './kmeans-online-retail.test-support.js';
 import { silhouetteSamples, silhouetteScore } from './silhouette.js';

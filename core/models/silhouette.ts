@@ -10,7 +10,7 @@
  * draw the rows first, then score within the sample (cluster sizes, a and b
  * all come from the sample).
  */
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import { assertClusterCount, encodeLabels } from './cluster-indices.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { copyRows, sampleRowIndices } from './kmeans-row-sample.js';

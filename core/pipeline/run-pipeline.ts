@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mapping } from '../config/mapping-schema.js';
@@ -11,10 +10,9 @@ import { stitchProfiles, type StitchSummary } from '../identity/stitch-profiles.
 import { runIngest, type IngestSourceEntry, type SourceRunCounts } from '../ingest/ingest-runner.js';
 import { buildSegments, type SegmentSummary } from '../segments/build-segments.js';
 import type { ModelSegmentationSummary } from '../segments/model-segments.js';
-import { openEventStore } from '../store/event-store.js';
-import { openStateDb, type StateDb } from '../store/state-db.js';
+import type { EventStore } from '../store/event-store.js';
+import type { StateStore } from '../store/state/state-store.js';
 import type { SinkSyncSummary } from '../sync/run-sync.js';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { resolveAsOf } from './as-of.js';
 import { UserError } from '../errors/user-error.js';
 
@@ -22,7 +20,10 @@ export type Stage = 'ingest' | 'identity' | 'features' | 'segments' | 'sync';
 
 export interface PipelineOptions {
   mapping: Mapping;
-  mappingFile: string;
+  /** The stores, owned by the caller (a workspace). */
+  events: EventStore;
+  state: StateStore;
+  runId: string;
   baseDir: string;
   stateDir: string;
   sources: readonly IngestSourceEntry[];
@@ -30,8 +31,6 @@ export interface PipelineOptions {
   signal: AbortSignal;
   onStage?: (stage: Stage) => void;
   onIngestProgress?: (counts: SourceRunCounts) => void;
-  /** The sync step (the CLI wires the mapping's sinks): runs after segments, inside the same stores. */
-  sync?: (context: { duck: DuckDBConnection; state: StateDb; runId: string }) => Promise<SinkSyncSummary[]>;
 }
 
 export interface RunSummary {
@@ -53,16 +52,14 @@ export interface RunSummary {
   timingsMs: Record<Stage, number>;
 }
 
-/** config → events → store → identity → features → segments → summary. */
+/**
+ * config → events → store → identity → features → segments → summary, on
+ * stores the caller owns. The sync (core/runtime/run-job.ts) follows it.
+ */
 export async function runPipeline(options: PipelineOptions): Promise<RunSummary> {
-  const { mapping } = options;
-  mkdirSync(options.stateDir, { recursive: true });
-  // Time for humans, random for uniqueness (an injected clock may stand still).
-  const runId = `${new Date(options.now()).toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
-  const store = await openEventStore(join(options.stateDir, 'events.duckdb'));
-  const state = openStateDb(join(options.stateDir, 'state.sqlite'));
+  const { mapping, runId, state } = options;
+  const store = options.events;
   const timings = { ingest: 0, identity: 0, features: 0, segments: 0 } as Record<Stage, number>;
-  if (options.sync) timings.sync = 0;
   const timed = async <T>(stage: Stage, work: () => Promise<T>): Promise<T> => {
     options.onStage?.(stage);
     const started = performance.now();
@@ -72,8 +69,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       timings[stage] = Math.round(performance.now() - started);
     }
   };
-  state.prepare('INSERT INTO runs (run_id, mapping, started_at, status) VALUES (?, ?, ?, ?)').run(runId, options.mappingFile, new Date(options.now()).toISOString(), 'running');
-  try {
+  {
     const duck = store.connection;
     const sources = await timed('ingest', () => runIngest({
       store, sources: options.sources, runId, baseDir: options.baseDir, now: options.now, signal: options.signal,
@@ -83,7 +79,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       // Committed batches stay; the rest is read again next run.
       throw new UserError(`run interrupted: ${sources.reduce((total, counts) => total + counts.accepted, 0).toLocaleString('en-US')} records ingested by this run are stored; run again to finish (nothing is read twice)`);
     }
-    const identity = await timed('identity', () => stitchProfiles(duck, state, mapping.identity.merge_user_ids, runId));
+    const identity = await timed('identity', () => stitchProfiles(duck, state, mapping.identity.merge_user_ids, runId, options.now));
     const asOf = await resolveAsOf(duck, mapping.features.as_of, options.now());
     const features = await timed('features', async () => {
       const extra = mapping.segments.flatMap((segmentation) =>
@@ -102,7 +98,6 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       return plan.columns;
     });
     const { segments, models } = await timed('segments', () => buildSegments(duck, state, mapping.segments));
-    const sync = options.sync ? await timed('sync', () => (options.sync as NonNullable<PipelineOptions['sync']>)({ duck, state, runId })) : undefined;
 
     const totals = await duck.runAndReadAll('SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM features), (SELECT count(*) FROM quarantine WHERE run_id = $1)', [runId]);
     const [storedTotal, profiles, quarantinedRows] = (totals.getRows()[0] ?? [0, 0, 0]).map(Number) as [number, number, number];
@@ -125,17 +120,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       features: [...features, ...models.flatMap((model) => (model.scoreColumn ? [model.scoreColumn] : []))],
       segments,
       models,
-      ...(sync ? { sync } : {}),
       timingsMs: timings,
     };
-    state.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?').run(new Date(options.now()).toISOString(), 'succeeded', JSON.stringify(summary), runId);
     return summary;
-  } catch (error) {
-    const status = options.signal.aborted ? 'aborted' : 'failed';
-    state.prepare('UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?').run(new Date(options.now()).toISOString(), status, JSON.stringify({ error: (error as Error).message }), runId);
-    throw error;
-  } finally {
-    store.close();
-    state.close();
   }
 }

@@ -1,14 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { StateDb } from '../store/state-db.js';
+import type { StateStore } from '../store/state/state-store.js';
 
 /**
  * Erasure in the local stores: every profile that ever carried this email
  * (identify traits) loses its events, identity links, features and segment
- * memberships. One DuckDB transaction; the identity nodes go in one SQLite
+ * memberships. One DuckDB transaction; the identity nodes go in one state-store
  * transaction after it (a crash between the two leaves identity links
  * without events, which carry no personal data and a repeated forget removes). Returns how much went.
  */
-export async function eraseProfilesByEmail(duck: DuckDBConnection, state: StateDb, email: string): Promise<{ profiles: number; events: number; profileIds: string[] }> {
+export async function eraseProfilesByEmail(duck: DuckDBConnection, state: StateStore, email: string): Promise<{ profiles: number; events: number; profileIds: string[] }> {
   await duck.run('BEGIN TRANSACTION');
   try {
     await duck.run(`CREATE OR REPLACE TEMP TABLE erase_profiles AS
@@ -26,10 +26,7 @@ export async function eraseProfilesByEmail(duck: DuckDBConnection, state: StateD
     await duck.run('DELETE FROM identity_map WHERE id_key IN (SELECT id_key FROM erase_keys)');
     await duck.run('COMMIT');
     // Every identifier of those profiles (devices included) leaves the identity graph.
-    const removeNodes = state.prepare('DELETE FROM identity_nodes WHERE profile_id = ?');
-    state.transaction(() => {
-      for (const profile of erased) removeNodes.run(profile);
-    })();
+    await state.identity.removeProfiles(erased);
     return { profiles, events, profileIds: erased };
   } catch (error) {
     await duck.run('ROLLBACK');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StateDb } from '../store/state-db.js';
+import type { StateStore } from '../store/state/state-store.js';
 
 /**
  * The suppression list (GDPR/CCPA erasure requests). Only a hash of the
@@ -11,12 +11,10 @@ export function suppressionHash(key: string): string {
   return createHash('sha256').update(`segflow-suppression:${key}`).digest('hex');
 }
 
-export function addSuppression(db: StateDb, key: string, reason: string, now: () => number): boolean {
-  const result = db.prepare('INSERT INTO suppressions (key_hash, reason, requested_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(suppressionHash(key), reason, new Date(now()).toISOString());
-  return result.changes > 0;
+export function addSuppression(state: StateStore, key: string, reason: string): Promise<boolean> {
+  return state.suppressions.add(suppressionHash(key), reason);
 }
 
-export function loadSuppressions(db: StateDb): Set<string> {
-  const rows = db.prepare('SELECT key_hash FROM suppressions').all() as Array<{ key_hash: string }>;
-  return new Set(rows.map((row) => row.key_hash));
+export function loadSuppressions(state: StateStore): Promise<Set<string>> {
+  return state.suppressions.hashes();
 }

@@ -5,8 +5,8 @@ import { parseRule, ruleToSql } from './index.js';
 import { RFM_SEGMENTS } from './rfm-names.js';
 import { rfmScoreSql } from './rfm-sql.js';
 import { sqlIdentifier } from '../features/sql-quote.js';
-import type { StateDb } from '../store/state-db.js';
-import { buildModelSegmentation, type ModelSegmentationSummary } from './model-segments.js';
+import type { StateStore } from '../store/state/state-store.js';
+import { buildModelSegmentation, type ModelMemory, type ModelSegmentationSummary } from './model-segments.js';
 
 export interface SegmentSummary {
   id: string;
@@ -27,14 +27,14 @@ export interface SegmentsResult {
  * profile_id)`. RFM runs first in mapping order and adds its scores to the
  * feature table, so later rule segments can use them (`rfm_segment = 'champions'`).
  */
-export async function buildSegments(duck: DuckDBConnection, state: StateDb, segmentations: readonly SegmentationConfig[]): Promise<SegmentsResult> {
+export async function buildSegments(duck: DuckDBConnection, state: StateStore, segmentations: readonly SegmentationConfig[]): Promise<SegmentsResult> {
   // Which segmentations the last run stored members for: their migration matrix ("who moved where").
   const withMembers = await segmentationsWithMembers(duck);
   // Built into staging tables and swapped in at the end: a failing segmentation leaves the last
   // run's segments (what sync reads) and the models' stored identities untouched.
   await duck.run('CREATE OR REPLACE TABLE segments_next (segment_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, segmentation VARCHAR NOT NULL, model VARCHAR NOT NULL)');
   await duck.run('CREATE OR REPLACE TABLE segment_members_next (segment_id VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
-  const memory: Array<() => void> = [];
+  const memory: Array<() => ModelMemory> = [];
   // RFM first, then models, then rules, whatever the mapping order: models may read RFM scores, rules may read both.
   const isModel = (item: SegmentationConfig) => item.model !== 'rfm' && item.model !== 'rules';
   const ordered = [...segmentations.filter((item) => item.model === 'rfm'), ...segmentations.filter(isModel), ...segmentations.filter((item) => item.model === 'rules')];
@@ -68,9 +68,7 @@ export async function buildSegments(duck: DuckDBConnection, state: StateDb, segm
   await duck.run('ALTER TABLE segment_members_next RENAME TO segment_members');
   await duck.run('COMMIT');
   // The models' identities (centroids, ids, names) are remembered only once their segments are in place.
-  state.transaction(() => {
-    for (const remember of memory) remember();
-  })();
+  await state.meta.setMany(memory.map((remember) => remember()));
   const reader = await duck.runAndReadAll(`
     SELECT s.segment_id, s.name, s.segmentation, s.model, count(m.profile_id) AS size
     FROM segments s LEFT JOIN segment_members m USING (segment_id)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, type Rng } from '../generate/rng.js';
+import { createRng, type Rng } from '../random/rng.js';
 import { solveAssignment } from './hungarian.js';
 
 /** Smallest total over every way to pair min(rows, columns) rows with distinct columns. */

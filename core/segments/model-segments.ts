@@ -5,7 +5,7 @@ import { fitIsolationForest, scoreSamples } from '../models/isolation-forest.js'
 import type { KSelectionRow } from '../models/k-selection.js';
 import { pcaEngagementIndex } from '../models/pca-index.js';
 import { weightedEngagementScore } from '../models/composite-score.js';
-import { getMeta, setMeta, type StateDb } from '../store/state-db.js';
+import type { StateStore } from '../store/state/state-store.js';
 import { describeDeviations } from './cluster-naming.js';
 import { profileClusters, ANOMALOUS_LABEL } from './cluster-profile.js';
 import { migrationMatrix, renderMigrationMatrix } from './migration-matrix.js';
@@ -45,7 +45,7 @@ export interface ModelSegmentationSummary {
 export interface BuiltModelSegmentation {
   summary: ModelSegmentationSummary;
   /** Stores this run's segment identities; run only after the segments are swapped in. */
-  remember?: () => void;
+  remember?: () => ModelMemory;
 }
 
 /** What identifies a segmentation's space: when any of it changes, the previous centroids cannot be compared. */
@@ -53,13 +53,16 @@ function modelSignature(segmentation: ModelSegmentationConfig): string {
   return JSON.stringify({ model: segmentation.model, features: segmentation.features, log1p: [...segmentation.log1p].sort(), scaling: segmentation.scaling, where: segmentation.where ?? null });
 }
 
+/** A model identity to remember (a meta key and its JSON), stored only once the run's segments are in place. */
+export type ModelMemory = readonly [string, string];
+
 interface StoredModel extends PreviousRun {
   signature?: string;
 }
 
 export async function buildModelSegmentation(
   duck: DuckDBConnection,
-  state: StateDb,
+  state: StateStore,
   segmentation: ModelSegmentationConfig,
   /** The last run stored memberships for this segmentation (the migration matrix reads them in SQL). */
   hadMembers: boolean,
@@ -79,20 +82,20 @@ export async function buildModelSegmentation(
 
 async function buildModel(
   duck: DuckDBConnection,
-  state: StateDb,
+  state: StateStore,
   segmentation: ModelSegmentationConfig,
   hadMembersIn: boolean,
 ): Promise<BuiltModelSegmentation> {
   const input = await loadModelInput(duck, segmentation.features, segmentation.log1p, segmentation.scaling, segmentation.id, segmentation.where);
   const base = { id: segmentation.id, model: segmentation.model, imputed: input.imputed, retired: [], movedShare: null, warnings: [] as string[], audience: input.raw.rows };
-  const stored = readPrevious(state, segmentation.id);
+  const stored = await readPrevious(state, segmentation.id);
   const comparable = stored !== undefined && stored.signature === modelSignature(segmentation);
   if (stored !== undefined && !comparable) base.warnings.push('the model, its features, scaling, log1p or where changed since the last run: segments start afresh (new ids)');
   const previous = comparable ? stored : undefined;
   const hadMembers = comparable && hadMembersIn;
   // Score and anomaly models have no centroids to match; remembering their signature is what lets the
   // next run compare memberships (and notice a change of model under the same id).
-  const forget = () => setMeta(state, `model:${segmentation.id}`, JSON.stringify({ signature: modelSignature(segmentation), features: input.columns, segments: [] } satisfies StoredModel));
+  const forget = (): ModelMemory => [`model:${segmentation.id}`, JSON.stringify({ signature: modelSignature(segmentation), features: input.columns, segments: [] } satisfies StoredModel)];
   const imputedNote = Object.entries(input.imputed).map(([name, count]) => `${count.toLocaleString('en-US')} missing ${name} set to the median`);
 
   if (segmentation.model === 'pca' || segmentation.model === 'weighted_score') {
@@ -157,12 +160,12 @@ async function buildModel(
   await writeSegments(duck, segmentation, identities.segments.map((segment) => ({ id: segment.id, name: segment.name })), function* () {
     for (let row = 0; row < input.profileIds.length; row++) yield [idByLabel.get(clustering.labels[row] as number) as string, input.profileIds[row] as string] as const;
   });
-  const remember = () => setMeta(state, `model:${segmentation.id}`, JSON.stringify({
+  const remember = (): ModelMemory => [`model:${segmentation.id}`, JSON.stringify({
     signature: modelSignature(segmentation),
     features: input.columns,
     nextNumber: identities.nextNumber,
     segments: identities.segments.map((segment) => ({ id: segment.id, name: segment.name, kind: segment.kind, centroid: segment.centroid, size: segment.size })),
-  } satisfies StoredModel));
+  } satisfies StoredModel)];
 
   let movedShare: number | null = null;
   let migrationTable: string | undefined;
@@ -193,8 +196,8 @@ async function buildModel(
   } };
 }
 
-function readPrevious(state: StateDb, segmentation: string): StoredModel | undefined {
-  const stored = getMeta(state, `model:${segmentation}`);
+async function readPrevious(state: StateStore, segmentation: string): Promise<StoredModel | undefined> {
+  const stored = await state.meta.get(`model:${segmentation}`);
   return stored === undefined ? undefined : (JSON.parse(stored) as StoredModel);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import type { ClusterKind } from './cluster-profile.js';
 import { assignSegmentIdentities, featureSpread, type CurrentCluster, type PreviousRun } from './segment-matching.js';
 import { syntheticProfile } from './synthetic-profile.test-support.js';

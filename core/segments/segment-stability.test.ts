@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../generate/rng.js';
+import { createRng } from '../random/rng.js';
 import type { FeatureMatrix } from '../models/feature-matrix.js';
 import { kmeans } from '../models/kmeans.js';
 import { profileClusters } from './cluster-profile.js';

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { JsonValue } from '../events/canonical-event.js';
 import { normalizeSegmentSql } from '../events/normalize-segment-sql.js';
-import type { Stager } from './event-store.js';
+import type { Stager } from './stager.js';
 import { ID_KEY_SQL } from './event-store-schema.js';
 import { MESSAGE_HASH_SQL } from './message-hash.js';
 

@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../errors/user-error.js';
 import { redactSample } from '../privacy/redact-sample.js';
@@ -8,6 +7,7 @@ import { commitStaged, type BatchOutcome, type NormalizeSettings } from './commi
 import { EVENT_STORE_MIGRATIONS, STAGE_COLUMNS } from './event-store-schema.js';
 import { bulkLoadSegmentFile, finishPendingDedups } from './bulk-load.js';
 import { ensureMessageHashes } from './message-hash.js';
+import type { Stager } from './stager.js';
 
 export type { BatchOutcome, NormalizeSettings } from './commit-batch.js';
 
@@ -19,11 +19,7 @@ export interface SourceProgress {
   duplicates: number;
 }
 
-/** Appends staged rows; `lineNo` orders them (first occurrence of a messageId wins). */
-export interface Stager {
-  event(event: CanonicalEvent, origin: RecordOrigin, records: number, payload: StoredPayload, lineNo?: number): void;
-  reject(origin: RecordOrigin, reason: string, sample: string): void;
-}
+export type { Stager } from './stager.js';
 
 export interface EventStore {
   readonly connection: DuckDBConnection;
@@ -71,7 +67,7 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
     const message = (error as Error).message;
     const holder = /PID (\d+)/.exec(message)?.[1];
     if (message.includes('Could not set lock')) {
-      throw new UserError(`the state directory ${dirname(path)} is in use by another segflow process${holder ? ` (PID ${holder})` : ''}; wait for it to finish, or give this run its own --state DIR`);
+      throw new UserError(`${path} is in use by another segflow process${holder ? ` (PID ${holder})` : ''}: wait for it to finish; if it is \`segflow serve\`, it owns this state while it runs (stop it, or let its schedule run the job)`);
     }
     throw error;
   }

@@ -79,8 +79,41 @@ export interface SinkCapabilities {
   concurrency: number;
   /** Membership operations need the vendor's record id (HubSpot, Salesforce, Marketo do). */
   membershipNeedsVendorId: boolean;
-  /** Behavior-flow kinds this sink can fire (custom events, campaign requests …); empty for now. */
+  /** Behavior-flow kinds this sink can fire; mirrors `Sink.actions.kinds` (empty until triggers land). */
   triggerKinds: readonly string[];
+}
+
+/**
+ * An action to deliver once (the triggers issue): a HubSpot custom event, a
+ * Salesforce Platform Event, a Marketo campaign request. `id` is derived
+ * from what caused it (trigger, profile, the event or timer that fired it), so a
+ * replay after a crash produces the same id, and sinks pass it to the vendor
+ * as the idempotency key where the vendor has one (HubSpot event `uuid`,
+ * Platform Event field, Marketo token) — delivery is at-least-once, the id
+ * makes it effectively once.
+ */
+export interface SinkAction {
+  id: string;
+  /** One of `ActionCapability.kinds`, e.g. `hubspot:event`, `salesforce:platform-event`, `marketo:campaign`. */
+  kind: string;
+  /** The flow/event/campaign the mapping names. */
+  target: string;
+  record: SinkRecordRef;
+  occurredAt: string;
+  properties: Readonly<Record<string, PropertyValue>>;
+}
+
+/**
+ * The optional capability to fire flows. Delivery (core/sync/delivery/deliver.ts)
+ * paces, retries and bisects actions through the same account queue as
+ * record sync; the caller records each action's outcome (delivered, or dead-lettered).
+ */
+export interface ActionCapability {
+  kinds: readonly string[];
+  /** Largest batch of actions of one kind and target in one call. */
+  maxBatch: number;
+  /** Exactly one result per action, in order; throws only when the whole call failed. */
+  deliver(actions: readonly SinkAction[], context: SinkContext): Promise<ChangeResult[]>;
 }
 
 /** What the mapping wants to exist in the vendor before records are written. */
@@ -113,8 +146,18 @@ export interface SinkContext {
 
 export interface Sink {
   readonly kind: `sink:${string}`;
-  /** The vendor account this sink writes to: one queue (and one limit) per account. */
+  /** The vendor endpoint and credentials this sink uses: one queue (and one limit) per value. */
   readonly account: string;
+  /**
+   * The vendor account's identity, as the vendor reveals it (HubSpot portal
+   * id, Salesforce org id, Marketo instance, a hash of the Segment write
+   * key), prefixed with the type and base URL. Acknowledged state is kept
+   * under it, so a sink pointed at another account starts from that
+   * account's own state. Without it, `account` is used.
+   */
+  identify?(context: SinkContext): Promise<string>;
+  /** Present when the sink can fire flows (see ActionCapability). */
+  readonly actions?: ActionCapability;
   capabilities(): SinkCapabilities;
   /**
    * Makes sure the properties and lists of `spec` exist (find by name, else

@@ -1,26 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../errors/connector-error.js';
-import { openStateDb } from '../store/state-db.js';
-import { AccountQueue } from './account-queue.js';
-import { executeChanges } from './executor.js';
+import { openEphemeralStateStore } from '../store/state/open-state-store.js';
+import type { SinkAccountState } from '../store/state/sink-account-state.js';
+import { fingerprint } from './change-fingerprint.js';
+import { AccountQueue } from './delivery/account-queue.js';
+import { executeChanges } from './record-sync.js';
 import { MemorySink } from './memory-sink.test-support.js';
 import { planSync, type DesiredRecord } from './planner.js';
-import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
-import { fingerprint, SyncStateStore } from './sync-state.js';
+import { DEFAULT_RETRY_POLICY } from './delivery/retry-policy.js';
 
 const now = () => Date.parse('2026-11-25T12:00:00Z');
 const desired = (index: number, lists: string[], tier = 'gold'): DesiredRecord => ({
   profileId: `u:${index}`, key: `p${index}@example.com`, properties: { tier, score: index }, lists: new Set(lists),
 });
 
-async function sync(sink: MemorySink, store: SyncStateStore, records: DesiredRecord[], mode: 'sync' | 'additive' | 'enrich' = 'sync') {
-  store.reconcileKeys(records);
-  const parked = store.parkedFingerprints();
-  const plan = planSync({ mode, desired: records, acked: store.loadAcked(), isParked: (change) => parked.has(fingerprint(change)) });
-  store.forget(plan.forget);
+async function sync(sink: MemorySink, store: SinkAccountState, records: DesiredRecord[], mode: 'sync' | 'additive' | 'enrich' = 'sync') {
+  await store.reconcileKeys(records);
+  const parked = await store.parkedFingerprints();
+  const plan = planSync({ mode, desired: records, acked: await (await store.loadAcked()), isParked: (change) => parked.has(fingerprint(change)) });
+  await store.forget(plan.forget);
   const queue = new AccountQueue(sink.capabilities());
   const result = await executeChanges(plan.changes, {
-    sink, runId: 'r', state: store, queue, policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 }, random: () => 0.5,
+    sink, sinkId: 'crm', runId: 'r', state: store, queue, policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 }, random: () => 0.5,
     sleep: () => Promise.resolve(), now, signal: new AbortController().signal,
   });
   await queue.close();
@@ -28,8 +29,8 @@ async function sync(sink: MemorySink, store: SyncStateStore, records: DesiredRec
 }
 
 function setup() {
-  const db = openStateDb(':memory:');
-  return { db, store: new SyncStateStore(db, 'crm', now), sink: new MemorySink() };
+  const db = openEphemeralStateStore(now);
+  return { db, store: db.account('memory:crm'), sink: new MemorySink() };
 }
 
 describe('sync engine (planner + executor + acknowledged state)', () => {
@@ -97,15 +98,15 @@ describe('sync engine (planner + executor + acknowledged state)', () => {
     const first = await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])]);
     expect(first.result.deadLettered).toBe(1);
     expect(first.result.blocked).toBe(1);
-    const letters = db.prepare('SELECT profile_id, op, error_code, error_message FROM sink_dlq WHERE resolved_at IS NULL').all();
-    expect(letters).toEqual([{ profile_id: 'u:2', op: 'upsert', error_code: 'memory.invalid', error_message: 'record u:2 rejected: invalid value' }]);
+    const letters = (await db.deadLetters.open()).map(({ profileId, op, errorCode, errorMessage }) => ({ profileId, op, errorCode, errorMessage }));
+    expect(letters).toEqual([{ profileId: 'u:2', op: 'upsert', errorCode: 'memory.invalid', errorMessage: 'record u:2 rejected: invalid value' }]);
     const second = await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])]);
     expect(second.plan.parked).toBe(1);
     expect(sink.calls).toBe(2); // the second run sent nothing: the rejected upsert is parked, its list-add blocked
     sink.rejectKeys.clear();
     await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'], 'silver')]);
     expect(sink.lists.get('vip')).toEqual(new Set(['p1@example.com', 'p2@example.com']));
-    expect(db.prepare('SELECT count(*) AS open FROM sink_dlq WHERE resolved_at IS NULL').get()).toEqual({ open: 0 });
+    expect(await db.deadLetters.open()).toEqual([]);
   });
 
   it('bad credentials stop the run with the reason and acknowledge nothing', async () => {
@@ -114,20 +115,20 @@ describe('sync engine (planner + executor + acknowledged state)', () => {
     const { result } = await sync(sink, store, [desired(1, [])]);
     expect(result.stopped).toMatch(/access token was rejected/);
     // Nothing confirmed; the values it was about to send are remembered as "maybe sent".
-    expect(store.loadAcked().get('u:1')).toMatchObject({ properties: null, pendingProperties: { tier: 'gold', score: 1 } });
+    expect((await store.loadAcked()).get('u:1')).toMatchObject({ properties: null, pendingProperties: { tier: 'gold', score: 1 } });
   });
 
   it('a membership sent but never acknowledged (crash) is removed later if no longer wanted', async () => {
     const { store, sink } = setup();
     await sync(sink, store, [desired(1, [])]);
     // Simulate the crash window: the add reached the vendor, the process died before the acknowledgement.
-    const plan = planSync({ mode: 'sync', desired: [desired(1, ['vip'])], acked: store.loadAcked() });
+    const plan = planSync({ mode: 'sync', desired: [desired(1, ['vip'])], acked: (await store.loadAcked()) });
     const add = plan.changes.filter((change) => change.op === 'list-add');
-    store.markPending(add);
+    await store.markPending(add);
     sink.lists.set('vip', new Set(['p1@example.com']));
     await sync(sink, store, [desired(1, [])]);
     expect(sink.lists.get('vip')?.size).toBe(0);
-    expect(store.loadAcked().get('u:1')?.lists.size).toBe(0);
+    expect((await store.loadAcked()).get('u:1')?.lists.size).toBe(0);
   });
 
   it('a profile that loses its email has its memberships removed and its values cleared', async () => {
@@ -143,7 +144,7 @@ describe('sync engine (planner + executor + acknowledged state)', () => {
   it('an erased key is deleted in every mode, or emptied where the vendor cannot delete', async () => {
     const { store, sink } = setup();
     await sync(sink, store, [desired(1, ['vip']), desired(2, ['vip'])]);
-    const acked = store.loadAcked();
+    const acked = (await store.loadAcked());
     const erased = (key: string) => key === 'p2@example.com';
     const deleting = planSync({ mode: 'additive', desired: [desired(1, ['vip'])], acked, isErased: erased, canDelete: true });
     expect(deleting.changes.map((change) => `${change.op} ${change.record.key}`)).toEqual(['delete p2@example.com']);
@@ -156,10 +157,10 @@ describe('sync engine (planner + executor + acknowledged state)', () => {
     await sync(sink, store, [desired(1, ['vip'])]);
     const moved = { ...desired(1, ['vip']), key: 'new1@example.com' };
     // Interrupted right after the new record's upsert: the removal from the old record never ran.
-    store.reconcileKeys([moved]);
-    const plan = planSync({ mode: 'sync', desired: [moved], acked: store.loadAcked() });
+    await store.reconcileKeys([moved]);
+    const plan = planSync({ mode: 'sync', desired: [moved], acked: (await store.loadAcked()) });
     const upsert = plan.changes.find((change) => change.op === 'upsert')!;
-    store.acknowledge([{ change: upsert, vendorId: '99' }]);
+    await store.acknowledge([{ change: upsert, vendorId: '99' }]);
     sink.records.set('new1@example.com', { id: '99', properties: { ...moved.properties } });
     await sync(sink, store, [moved]);
     expect(sink.lists.get('vip')).toEqual(new Set(['new1@example.com']));
@@ -188,7 +189,7 @@ describe('sync engine (planner + executor + acknowledged state)', () => {
     const { result } = await sync(sink, store, Array.from({ length: 8 }, (_, index) => desired(index, [])));
     expect(result.deadLettered).toBe(1);
     expect(result.byOp.upsert.applied).toBe(7);
-    expect(db.prepare('SELECT profile_id FROM sink_dlq').all()).toEqual([{ profile_id: 'u:3' }]);
+    expect((await db.deadLetters.open()).map((letter) => letter.profileId)).toEqual(['u:3']);
   });
 
   it('per-record throttling waits the vendor\'s time by pausing the account, without using attempts', async () => {

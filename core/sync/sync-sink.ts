@@ -1,18 +1,18 @@
-import { executeChanges, type ExecutionResult, type ExecutorOptions } from './executor.js';
-import { planSync, type DesiredRecord, type PlanInput, type SyncPlan } from './planner.js';
-import { asConnectorError, decideRetry } from './retry-policy.js';
-import type { SinkContext, SinkSchemaSpec } from './sink.js';
-import { fingerprint, type SyncStateStore } from './sync-state.js';
 import type { SyncModeName } from '../config/sink-schema.js';
+import type { SinkAccountState } from '../store/state/sink-account-state.js';
+import { fingerprint } from './change-fingerprint.js';
+import { asConnectorError, decideRetry } from './delivery/retry-policy.js';
+import { executeChanges, type ExecutionResult, type ExecutorOptions } from './record-sync.js';
+import { planSync, type DesiredRecord, type PlanInput, type SyncPlan } from './planner.js';
+import type { SinkContext, SinkSchemaSpec } from './sink.js';
 
 /**
- * One sink's sync: plan against the acknowledged state, make sure the
- * vendor schema exists (with the same retry rules as changes: a throttle
+ * One sink's sync: plan against the account's acknowledged state, make sure
+ * the vendor schema exists (with the same retry rules as changes: a throttle
  * during setup is waited out), then execute. `segflow sync`, the tests and
  * the benchmark all go through here.
  */
-export interface SyncSinkOptions extends Omit<ExecutorOptions, 'state'> {
-  store: SyncStateStore;
+export interface SyncSinkOptions extends ExecutorOptions {
   desired: readonly DesiredRecord[];
   spec: SinkSchemaSpec;
   mode: SyncModeName;
@@ -20,30 +20,31 @@ export interface SyncSinkOptions extends Omit<ExecutorOptions, 'state'> {
   isErased?: (key: string, profileId: string) => boolean;
 }
 
-export function planSink(options: Pick<SyncSinkOptions, 'store' | 'desired' | 'mode' | 'isErased'> & Pick<PlanInput, 'canDelete'>): SyncPlan {
-  options.store.reconcileKeys(options.desired);
-  const parked = options.store.parkedFingerprints();
+export async function planSink(options: { state: SinkAccountState; desired: readonly DesiredRecord[]; mode: SyncModeName; isErased?: (key: string, profileId: string) => boolean } & Pick<PlanInput, 'canDelete'>): Promise<SyncPlan> {
+  await options.state.reconcileKeys(options.desired);
+  const parked = await options.state.parkedFingerprints();
   return planSync({
     ...(options.isErased ? { isErased: options.isErased } : {}),
     ...(options.canDelete !== undefined ? { canDelete: options.canDelete } : {}),
     mode: options.mode,
     desired: options.desired,
-    acked: options.store.loadAcked(),
+    acked: await options.state.loadAcked(),
     isParked: parked.size === 0 ? undefined : (change) => parked.has(fingerprint(change)),
   });
 }
 
-export async function syncSink(options: SyncSinkOptions, plan: SyncPlan = planSink(options)): Promise<{ plan: SyncPlan; result: ExecutionResult }> {
-  options.store.forget(plan.forget);
+export async function syncSink(options: SyncSinkOptions, planned?: SyncPlan): Promise<{ plan: SyncPlan; result: ExecutionResult }> {
+  const plan = planned ?? (await planSink({ ...options, canDelete: options.sink.capabilities().operations.delete !== undefined }));
+  await options.state.forget(plan.forget);
   const context: SinkContext = { request: (label, call) => options.queue.request(label, call), signal: options.signal, now: options.now };
   await withRetries(() => options.sink.prepare(options.spec, context), options);
-  const result = await executeChanges(plan.changes, { ...options, state: options.store });
+  const result = await executeChanges(plan.changes, options);
   // An erased record the vendor could not delete was emptied: drop its row too, so no raw key stays behind.
-  if (options.isErased) options.store.dropEmptied(options.isErased);
+  if (options.isErased) await options.state.dropEmptied(options.isErased);
   return { plan, result };
 }
 
-/** Retries one whole call (schema setup) under the policy; config and permanent errors surface at once. */
+/** Retries one whole call (schema setup, account lookup) under the policy; config and permanent errors surface at once. */
 export async function withRetries<T>(call: () => Promise<T>, options: Pick<SyncSinkOptions, 'policy' | 'random' | 'sleep' | 'queue' | 'now'>): Promise<T> {
   for (let attempt = 1; ; ) {
     try {
@@ -58,4 +59,3 @@ export async function withRetries<T>(call: () => Promise<T>, options: Pick<SyncS
     }
   }
 }
-

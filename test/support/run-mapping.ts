@@ -3,8 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { formatIssue } from '../../core/config/config-issue.js';
-import { runPipeline, type RunSummary } from '../../core/pipeline/run-pipeline.js';
-import { wireSources } from '../../connectors/registry.js';
+import type { RunSummary } from '../../core/pipeline/run-pipeline.js';
+import { openWorkspace, runJob } from '../../core/runtime/index.js';
+import { SANDBOXES } from '../../connectors/sandbox.js';
+import { createConnectors } from '../../connectors/wiring.js';
 import { loadMapping } from '../../cli/commands/validate.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,19 +21,18 @@ export function writeMapping(directory: string, text: string, name = 'mapping.ya
   return file;
 }
 
-/** Runs a mapping in-process exactly as `segflow run` does. */
-export async function runMapping(file: string, stateDir: string, now = () => Date.now()): Promise<RunSummary> {
+/** Runs a mapping in-process exactly as `segflow run` does: one workspace, the run job, closed after. */
+export async function runMapping(file: string, stateDir: string | undefined, now = () => Date.now(), env: NodeJS.ProcessEnv = process.env): Promise<RunSummary> {
   const loaded = loadMapping(file);
   if (!loaded.ok) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  return runPipeline({
-    mapping: loaded.mapping,
-    mappingFile: file,
-    baseDir: dirname(file),
-    stateDir,
-    sources: wireSources(loaded.mapping),
-    now,
-    signal: new AbortController().signal,
+  const workspace = await openWorkspace({
+    mapping: loaded.mapping, mappingFile: file, connectors: createConnectors({ sandboxes: SANDBOXES }), now, env, ...(stateDir !== undefined ? { stateDir } : {}),
   });
+  try {
+    return await runJob(workspace, { signal: new AbortController().signal });
+  } finally {
+    await workspace.close();
+  }
 }
 
 /** Reads rows from the state directory's DuckDB file (after the run closed it). */

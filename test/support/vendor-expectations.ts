@@ -1,40 +1,17 @@
 import { expect } from 'vitest';
 import type { DesiredRecord } from '../../core/sync/planner.js';
-import { encodeValue, encodingFor } from '../../connectors/sinks/hubspot/property-encoding.js';
-import { LIST_KEYS, listName, SEGMENT_NAMES, type ScenarioFields } from './sync-scenario.js';
-import type { SinkHarness, VendorView } from './sink-harness.js';
-
-/** Vendor field names the scenario writes, per vendor's naming rules. */
-export const SCENARIO_FIELDS: Record<string, ScenarioFields> = {
-  hubspot: { segments: 'segflow_segments', score: 'segflow_score' },
-  salesforce: { segments: 'Segflow_Segments__c', score: 'Segflow_Score__c' },
-  marketo: { segments: 'segflowSegments', score: 'segflowScore' },
-};
-
-/** How a vendor reports back a value segflow wrote (HubSpot keeps strings; cleared values read as empty). */
-export function comparable(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return String(value);
-  return String(value);
-}
+import { LIST_KEYS, listName, storedText, type SinkHarness, type VendorView } from '../../core/sync/simulation/index.js';
 
 /**
  * The vendor holds exactly the desired state: every desired record with its
- * values and list memberships; every departed record (synced before, out of
- * scope now) with its values cleared and in none of segflow's lists; no key
- * created twice.
+ * values (as the harness says the vendor stores them) and list memberships;
+ * every departed record (synced before, out of scope now) with the
+ * scenario's fields cleared and in none of segflow's lists; no key created
+ * twice.
  */
-/** How each vendor stores what segflow sent: HubSpot keeps enumeration values as option internal values (slugs). */
-const WRITTEN_AS: Record<string, (field: string, value: unknown) => string> = {
-  hubspot: (field, value) =>
-    field === SCENARIO_FIELDS.hubspot!.segments && typeof value === 'string'
-      ? encodeValue(value, encodingFor({ name: field, label: field, type: 'enumeration', multiple: true, options: [...SEGMENT_NAMES] }))
-      : comparable(value),
-};
-
 export function expectVendorMatches(view: VendorView, harness: SinkHarness, desired: readonly DesiredRecord[], departed: readonly string[] = []): void {
-  const written = WRITTEN_AS[harness.name] ?? ((_field: string, value: unknown) => comparable(value));
   const records = view.records();
+  const scenarioFields = new Set(Object.values(harness.fields));
   const mismatches: string[] = [];
   for (const record of desired) {
     const stored = records.get(record.key);
@@ -43,8 +20,8 @@ export function expectVendorMatches(view: VendorView, harness: SinkHarness, desi
       continue;
     }
     for (const [field, value] of Object.entries(record.properties)) {
-      const want = written(field, value);
-      const got = comparable(stored.properties[field]);
+      const want = harness.writtenAs(field, value);
+      const got = storedText(stored.properties[field]);
       if (want !== got) mismatches.push(`${record.key}.${field}: want "${want}", vendor has "${got}"`);
     }
   }
@@ -52,7 +29,7 @@ export function expectVendorMatches(view: VendorView, harness: SinkHarness, desi
     const stored = records.get(key);
     if (!stored) continue;
     for (const [field, value] of Object.entries(stored.properties)) {
-      if (Object.values(SCENARIO_FIELDS[harness.name] ?? {}).includes(field) && comparable(value) !== '') mismatches.push(`${key}.${field}: should be cleared, vendor has "${comparable(value)}"`);
+      if (scenarioFields.has(field) && storedText(value) !== '') mismatches.push(`${key}.${field}: should be cleared, vendor has "${storedText(value)}"`);
     }
   }
   for (const list of LIST_KEYS) {

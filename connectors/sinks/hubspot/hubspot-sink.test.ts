@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AccountQueue } from '../../../core/sync/account-queue.js';
+import { AccountQueue } from '../../../core/sync/delivery/account-queue.js';
 import type { ChangeResult, PropertyValue, Sink, SinkChange, SinkContext, SinkRecordRef, SinkSchemaSpec } from '../../../core/sync/sink.js';
-import { harness } from './harness.test-support.js';
+import { harness } from './harness.js';
 import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 import type { HubSpotSimulator } from './simulator/hubspot-simulator.js';
 

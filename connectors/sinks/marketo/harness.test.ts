@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harness } from './harness.test-support.js';
+import { harness } from './harness.js';
 import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 
 describe('Marketo harness', () => {

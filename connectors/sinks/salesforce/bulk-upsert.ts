@@ -4,7 +4,7 @@ import type { ChangeResult, SinkContext } from '../../../core/sync/sink.js';
 import { mapBulkResults, toBulkCsv } from './bulk-results.js';
 import { vendorCall, type SalesforceRuntime } from './salesforce-runtime.js';
 import { SALESFORCE_CONNECTOR } from './salesforce-sink-config.js';
-import type { UpsertRow } from './upsert-records.js';
+import type { UpsertRow } from './upsert-row.js';
 
 const TERMINAL_STATES = new Set(['JobComplete', 'Failed', 'Aborted']);
 

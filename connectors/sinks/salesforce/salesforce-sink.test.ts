@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { ChangeResult, Sink, SinkChange, SinkSchemaSpec } from '../../../core/sync/sink.js';
-import { harness } from './harness.test-support.js';
+import { harness } from './harness.js';
 import { createSalesforceSink } from './salesforce-sink.js';
 import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 import { startSalesforceSimulator, type SalesforceSimulator } from './simulator/index.js';

@@ -1,14 +1,8 @@
-import type { ChangeResult, PropertyValue, SinkChange, SinkContext } from '../../../core/sync/sink.js';
+import type { ChangeResult, SinkChange, SinkContext } from '../../../core/sync/sink.js';
 import { bulkUpsert } from './bulk-upsert.js';
 import { chunk, COLLECTION_LIMIT, failedResult, failure, parseSaveResults, queryRows, settleChunk, vendorCall, type SalesforceRuntime } from './salesforce-runtime.js';
 import { chunkForSoqlIn, recordsByExternalIdQuery } from './soql.js';
-
-/** One record to write: its external id value, the profile (for messages) and the fields segflow owns. */
-export interface UpsertRow {
-  key: string;
-  profileId: string;
-  properties: Record<string, PropertyValue>;
-}
+import type { UpsertRow } from './upsert-row.js';
 
 /**
  * `upsert`: create or update by external id, so a replayed batch can never

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../../generate/rng.js';
+import { createRng, type Rng } from '../../random/rng.js';
 
 /**
  * Switches for fault injection, shared by every vendor simulator. Decisions

@@ -1,4 +1,4 @@
-import { createRng } from '../../../../core/generate/rng.js';
+import { createRng } from '../../../../core/random/rng.js';
 import {
   FaultPlan,
   type SimRequest,

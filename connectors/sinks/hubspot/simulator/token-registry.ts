@@ -1,4 +1,4 @@
-import type { Rng } from '../../../../core/generate/rng.js';
+import type { Rng } from '../../../../core/random/rng.js';
 import type { SimRequest, SimResponse } from '../../../../core/sync/simulation/index.js';
 import type { ErrorBodies } from './error-bodies.js';
 

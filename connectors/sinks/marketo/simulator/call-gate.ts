@@ -1,4 +1,4 @@
-import type { Rng } from '../../../../core/generate/rng.js';
+import type { Rng } from '../../../../core/random/rng.js';
 import { RollingWindow, countRoute, type FaultPlan, type SimRequest, type SimResponse, type SimulatorStats } from '../../../../core/sync/simulation/index.js';
 import { centralDay } from '../central-time.js';
 import { failure, type RequestIds } from './envelope.js';

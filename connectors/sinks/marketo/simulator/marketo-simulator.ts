@@ -1,4 +1,4 @@
-import { createRng } from '../../../../core/generate/rng.js';
+import { createRng } from '../../../../core/random/rng.js';
 import { FaultPlan, emptyStats, startJsonServer, type SimRequest, type SimResponse, type SimulatorStats } from '../../../../core/sync/simulation/index.js';
 import type { RunningSimulator, SimulatorLimits, VendorRecord, VendorView } from '../../../../core/sync/simulation/index.js';
 import { createCallGate } from './call-gate.js';

@@ -1,6 +1,11 @@
-import type { SinkHarness } from '../../../test/support/sink-harness.js';
+import { scenarioSpec, type ScenarioFields, type SinkHarness } from '../../../core/sync/simulation/index.js';
 import { createHubSpotSink } from './hubspot-sink.js';
+import { encodeValue, encodingFor, type PropertyEncoding } from './property-encoding.js';
 import { startHubSpotSimulator } from './simulator/hubspot-simulator.js';
+
+const FIELDS: ScenarioFields = { segments: 'segflow_segments', score: 'segflow_score' };
+// The encodings the sink derives from the scenario's spec in `prepare`, so values are compared the way HubSpot stores them.
+const ENCODINGS: ReadonlyMap<string, PropertyEncoding> = new Map(scenarioSpec(FIELDS).properties.map((property) => [property.name, encodingFor(property)]));
 
 /**
  * The HubSpot entry of the shared sink suites. The simulator's sinkConfig
@@ -12,6 +17,10 @@ import { startHubSpotSimulator } from './simulator/hubspot-simulator.js';
  */
 export const harness: SinkHarness = {
   name: 'hubspot',
+  fields: FIELDS,
+  // HubSpot stores text: the sink's own encoding is what the vendor holds.
+  writtenAs: (field, value) => encodeValue(value, ENCODINGS.get(field)),
+  supports: {},
   startSimulator: ({ seed, limits }) => startHubSpotSimulator({ seed, ...(limits ? { limits } : {}) }),
   createSink: (config) => createHubSpotSink(config),
 };

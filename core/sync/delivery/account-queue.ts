@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import { RollingWindowGate } from './rolling-gate.js';
-import type { SinkCapabilities } from './sink.js';
+import type { SinkCapabilities } from '../sink.js';
 
 /**
  * One queue per vendor account: every request any sink makes to the account

@@ -1,4 +1,4 @@
-import type { SinkHarness } from '../../../test/support/sink-harness.js';
+import { storedText, type SinkHarness } from '../../../core/sync/simulation/index.js';
 import { createMarketoSink } from './marketo-sink.js';
 import { startMarketoSimulator } from './simulator/marketo-simulator.js';
 
@@ -10,6 +10,10 @@ import { startMarketoSimulator } from './simulator/marketo-simulator.js';
  */
 export const harness: SinkHarness = {
   name: 'marketo',
+  // Marketo's REST names for custom lead fields are camelCase.
+  fields: { segments: 'segflowSegments', score: 'segflowScore' },
+  writtenAs: (_field, value) => storedText(value),
+  supports: {},
   startSimulator: ({ seed, limits }) => startMarketoSimulator({ seed, limits }),
   createSink: (config) => createMarketoSink(config),
 };

@@ -1,13 +1,15 @@
-import { createRng } from '../../core/generate/rng.js';
-import type { DesiredRecord } from '../../core/sync/planner.js';
-import type { SinkSchemaSpec } from '../../core/sync/sink.js';
+import { createRng } from '../../random/rng.js';
+import type { DesiredRecord } from '../planner.js';
+import type { SinkSchemaSpec } from '../sink.js';
 
 /**
- * A seeded population for sink tests: `profiles` people, each in some of
+ * A seeded population for the sink suites and benchmark: `profiles` people, each in some of
  * three segments (each segment a list and a value of a multi-select
  * property), with a score. Later rounds churn it like a weekly
  * re-segmentation: 10% change segments and score, 3% leave the sink's scope
  * (lost email, withdrawn consent), 3% are new, 2% change their email.
+ * Not test code: the sink suites, the crash test's child processes and
+ * bench/sync all replay the same population.
  */
 export const SEGMENT_NAMES = ['Champions', 'At risk', 'Cart abandoners'] as const;
 export const LIST_KEYS = ['champions', 'at_risk', 'cart_abandoners'] as const;

@@ -1,9 +1,11 @@
 /**
- * Seeded randomness for synthetic data. sfc32 (Doty-Humphrey's Small Fast
- * Chaotic generator) uses only 32-bit integer ops, which V8 runs without
- * allocating, and passes PractRand; splitmix32 spreads the seed over sfc32's
- * 128-bit state so neighbouring seeds (1, 2, 3) give unrelated streams.
- * Math.random is never used: the same seed must give byte-identical worlds.
+ * Seeded randomness for synthetic data, simulators, tests and model training.
+ * sfc32 (Doty-Humphrey's Small Fast Chaotic generator) uses only 32-bit
+ * integer ops, which V8 runs without allocating, and passes PractRand;
+ * splitmix32 spreads the seed over sfc32's 128-bit state so neighbouring
+ * seeds (1, 2, 3) give unrelated streams.
+ * Math.random is never used: the same seed must give byte-identical worlds,
+ * simulator fault sequences and model fits.
  */
 export interface Rng {
   /** Uniform in [0, 1). */

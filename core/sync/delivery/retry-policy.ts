@@ -1,4 +1,4 @@
-import { ConnectorError } from '../errors/connector-error.js';
+import { ConnectorError } from '../../errors/connector-error.js';
 
 /**
  * When to try again, as pure decisions. Exponential backoff with full

@@ -1,5 +1,5 @@
 import type { Sink, SinkPropertySpec } from '../../../core/sync/sink.js';
-import type { RunningSimulator, SinkHarness } from '../../../test/support/sink-harness.js';
+import { storedText, type RunningSimulator, type SinkHarness } from '../../../core/sync/simulation/index.js';
 import { createSalesforceSink } from './salesforce-sink.js';
 import { startSalesforceSimulator, type FieldType, type SalesforceSimulator } from './simulator/index.js';
 
@@ -19,6 +19,10 @@ const FIELD_TYPES: Record<SinkPropertySpec['type'], FieldType> = { string: 'stri
  */
 export const harness: SinkHarness = {
   name: 'salesforce',
+  // Custom fields carry Salesforce's `__c` suffix.
+  fields: { segments: 'Segflow_Segments__c', score: 'Segflow_Score__c' },
+  writtenAs: (_field, value) => storedText(value),
+  supports: {},
   async startSimulator({ seed, limits }): Promise<RunningSimulator> {
     const simulator = await startSalesforceSimulator({ seed, limits: { ...limits, latencyMs: limits?.latencyMs ?? 5 } });
     running.set(simulator.url, simulator);

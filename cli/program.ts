@@ -1,0 +1,199 @@
+import { Command, Option, type CommanderError } from 'commander';
+import type { DlqCommandOptions } from './commands/dlq.js';
+import { EXIT_CODES, exitCodeHelp } from './exit-codes.js';
+import { deadLetterId, isoDate, nonNegativeNumber, portNumber } from './option-parsers.js';
+import { packageVersion } from './package-version.js';
+import { UsageError } from './usage-error.js';
+
+// Each action imports its command when it runs: `--help`, `--version` and a
+// mistyped flag answer at once, without loading DuckDB, SQLite or the
+// connectors, and a module that fails to load breaks only its own command.
+const commands = {
+  dlq: async () => (await import('./commands/dlq.js')).dlqCommand,
+  forget: async () => (await import('./commands/forget.js')).forgetCommand,
+  generate: async () => (await import('./commands/generate.js')).generateCommand,
+  run: async () => (await import('./commands/run.js')).runCommand,
+  sandbox: async () => (await import('./commands/sandbox.js')).sandboxCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
+  sync: async () => (await import('./commands/sync.js')).syncCommand,
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+};
+
+// Commander types action arguments as any[]: these say what each command's flags parse to.
+interface StateFlags { state?: string; json?: boolean }
+interface RunFlags extends StateFlags { quiet?: boolean }
+interface SyncFlags extends RunFlags { sink?: string }
+interface DlqFlags extends StateFlags { sink?: string }
+interface DiscardFlags extends DlqFlags { id?: number }
+interface ForgetFlags { state?: string; email?: string; key?: string }
+interface GenerateFlags { out: string; users?: string; events?: string; seed?: string; days?: string; start?: string; duplicates?: string }
+
+// TODO(lead): drop once dlqCommand's options carry `id?: number` (and `discard` is handled).
+type DlqDiscardOptions = DlqCommandOptions & { id?: number };
+
+const FILE = 'the mapping file (YAML)';
+const ENVIRONMENT = `environment:
+  SEGFLOW_STATE   state directory (default: .segflow/ beside the mapping)
+  SEGFLOW_DEBUG   1: print the stack of an internal error
+`;
+
+export interface SegflowProgram {
+  readonly command: Command;
+  /** Parses `process.argv`-style arguments, runs the command, returns its exit code. Throws what the command throws. */
+  parse(argv: readonly string[]): Promise<number>;
+}
+
+/** The `segflow` command line; the work itself is in `cli/commands/`. */
+export function createProgram(): SegflowProgram {
+  let exitCode: number = EXIT_CODES.done;
+  const settle = (code: number): void => {
+    exitCode = code;
+  };
+  const program = new Command('segflow')
+    .description('behavioral events in, customer segments out')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    // Usage errors are printed by reportError as one line; commander's own copy would be a second.
+    .configureOutput({ outputError: () => {} })
+    .addHelpText('after', `\n${ENVIRONMENT}\n${exitCodeHelp()}`);
+
+  program
+    .command('run')
+    .description('ingest → identity → features → segments (→ sync, when the mapping has sinks)')
+    .argument('<file>', FILE)
+    .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+    .option('--json', 'print the run summary as JSON on stdout (implies --quiet)')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (file: string, { state, json, quiet }: RunFlags) => settle(await (await commands.run())({ file, state, json: json === true, quiet: quiet === true || json === true })));
+
+  for (const name of ['plan', 'sync'] as const) {
+    program
+      .command(name)
+      .description(name === 'plan'
+        ? 'what a sync would change, per sink and operation; nothing is sent'
+        : "send the last run's segments to the sinks")
+      .argument('<file>', FILE)
+      .option('--sink <id>', 'only this sink (an id from the mapping)')
+      .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+      .option('--json', 'print the result as JSON on stdout (implies --quiet)')
+      .option('--quiet', 'no progress on stderr')
+      .action(async (file: string, { state, json, quiet, sink }: SyncFlags) =>
+        settle(await (await commands.sync())({ file, state, json: json === true, quiet: quiet === true || json === true, dryRun: name === 'plan', ...(sink ? { sink } : {}) })));
+  }
+
+  const dlq = program
+    .command('dlq')
+    .description('changes the vendors rejected, and their reasons; retry re-sends them, discard drops them');
+  const dlqAction = (action: 'list' | 'retry', description: string): void => {
+    dlq
+      .command(action)
+      .description(description)
+      .argument('<file>', FILE)
+      .option('--sink <id>', 'only this sink (an id from the mapping)')
+      .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+      .option('--json', 'print the result as JSON on stdout')
+      .action(async (file: string, { state, json, sink }: DlqFlags) => settle(await (await commands.dlq())({ action, file, state, json: json === true, ...(sink ? { sink } : {}) })));
+  };
+  dlqAction('list', 'the parked changes with their reasons (keys masked)');
+  dlqAction('retry', 'un-park the changes and sync again, once their cause is fixed');
+  dlq
+    .command('discard')
+    .description('drop parked changes for good (all of them, or one with --id)')
+    .argument('<file>', FILE)
+    .option('--id <n>', 'only this change (the #N that dlq list prints)', deadLetterId)
+    .option('--sink <id>', 'only this sink (an id from the mapping)')
+    .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (file: string, { state, json, sink, id }: DiscardFlags) => {
+      const options: DlqDiscardOptions = { action: 'discard', file, state, json: json === true, ...(sink ? { sink } : {}), ...(id !== undefined ? { id } : {}) };
+      settle(await (await commands.dlq())(options));
+    });
+
+  program
+    .command('forget')
+    .description('erasure request: delete from every sink, never sync again')
+    .argument('<file>', FILE)
+    .option('--email <address>', 'the email address to forget')
+    .addOption(new Option('--key <value>', 'the key to forget, for sinks matched on another trait').conflicts('email'))
+    .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+    .action(async (file: string, { state, email, key }: ForgetFlags, command: Command) => {
+      if (email === undefined && key === undefined) command.error('forget needs --email ADDRESS or --key VALUE', { exitCode: EXIT_CODES.usage, code: 'segflow.missingIdentifier' });
+      settle(await (await commands.forget())({ file, ...(state ? { state } : {}), ...(email ? { email } : {}), ...(key ? { key } : {}) }));
+    });
+
+  program
+    .command('sandbox')
+    .description('start the vendor simulators locally, until Ctrl-C (FILE: create the fields its sinks write)')
+    .argument('[file]', FILE)
+    .option('--port <n>', 'port of the first simulator; the others take the next ones (default: 4010)', portNumber)
+    .action(async (file: string | undefined, { port }: { port?: string }) => settle(await (await commands.sandbox())({ port, ...(file ? { file } : {}) })));
+
+  program
+    .command('validate')
+    .description('check a mapping; every problem at file:line:col')
+    .argument('<file>', FILE)
+    .action(async (file: string) => settle((await commands.validate())(file, (text) => process.stdout.write(text))));
+
+  program
+    .command('generate')
+    .description('a synthetic retail world (Segment-spec JSONL, .gz ok)')
+    .requiredOption('--out <file>', 'where to write the events (.jsonl or .jsonl.gz)')
+    .option('--users <n>', 'how many customers', nonNegativeNumber)
+    .addOption(new Option('--events <n>', 'about how many events, instead of --users (default: 180000)').argParser(nonNegativeNumber).conflicts('users'))
+    .option('--seed <n>', 'random seed (default: 42)', nonNegativeNumber)
+    .option('--days <n>', 'days of history (default: 365)', nonNegativeNumber)
+    .option('--start <date>', 'first day, YYYY-MM-DD', isoDate)
+    .option('--duplicates <rate>', 'share of customers who appear under a second identity (default: 0)', nonNegativeNumber)
+    .action(async ({ out, users, events, seed, days, start, duplicates }: GenerateFlags) =>
+      settle(await (await commands.generate())({ out, users, events, seed, days, start, duplicates })));
+
+  program
+    .command('schema')
+    .description('JSON Schema for mapping files')
+    .option('--write <path>', 'write it to this file instead of stdout')
+    .action(async ({ write }: { write?: string }) => settle((await commands.schema())(write)));
+
+  forEachCommand(program, (command) => command.exitOverride((error) => {
+    throw translateExit(error, command);
+  }));
+
+  return {
+    command: program,
+    async parse(argv) {
+      try {
+        await program.parseAsync([...argv]);
+      } catch (error) {
+        if (error instanceof HelpShown) return error.exitCode;
+        throw error;
+      }
+      return exitCode;
+    },
+  };
+}
+
+/** Help or version was printed: not an error, just the end of the run. */
+class HelpShown extends Error {
+  constructor(readonly exitCode: number) {
+    super('help shown');
+  }
+}
+
+function translateExit(error: CommanderError, command: Command): Error {
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return new HelpShown(EXIT_CODES.done);
+  // `segflow` or `segflow dlq` with no subcommand: commander has written the help to stderr.
+  if (error.code === 'commander.help') return new HelpShown(error.exitCode === 0 ? EXIT_CODES.done : EXIT_CODES.usage);
+  // Suggestions come on a second line ("\n(Did you mean run?)"): keep the error to one.
+  const message = error.message.replace(/^error: /, '').replaceAll('\n', ' ').replace(/\.$/, '');
+  return new UsageError(message, commandPath(command));
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let current: Command | null = command; current !== null; current = current.parent) names.unshift(current.name());
+  return names.join(' ');
+}
+
+function forEachCommand(command: Command, visit: (command: Command) => void): void {
+  visit(command);
+  for (const child of command.commands) forEachCommand(child, visit);
+}

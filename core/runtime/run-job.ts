@@ -1,0 +1,50 @@
+import { runPipeline, type RunSummary, type Stage } from '../pipeline/run-pipeline.js';
+import type { SourceRunCounts } from '../ingest/ingest-runner.js';
+import type { ExecutionProgress } from '../sync/record-sync.js';
+import { newRunId } from './run-id.js';
+import { syncJob } from './sync-job.js';
+import type { Workspace } from './workspace.js';
+
+/**
+ * `segflow run`: ingest → identity → features → segments, then the sync
+ * when the mapping has sinks, recorded in the run history (succeeded,
+ * failed or aborted, with the summary or the error).
+ */
+export interface RunJobOptions {
+  signal: AbortSignal;
+  onStage?: (stage: Stage) => void;
+  onIngestProgress?: (counts: SourceRunCounts) => void;
+  onSyncProgress?: (sinkId: string, progress: ExecutionProgress) => void;
+  onSandbox?: (sinkId: string, url: string) => void;
+}
+
+export async function runJob(workspace: Workspace, options: RunJobOptions): Promise<RunSummary> {
+  const runId = newRunId(workspace.now());
+  const { state } = workspace;
+  await state.runs.start({ runId, mapping: workspace.mappingFile, startedAt: new Date(workspace.now()).toISOString() });
+  try {
+    const summary = await runPipeline({
+      mapping: workspace.mapping, events: await workspace.events(), state, runId, baseDir: workspace.baseDir, stateDir: workspace.stateDir,
+      sources: workspace.connectors.sources(workspace.mapping), now: workspace.now, signal: options.signal,
+      ...(options.onStage ? { onStage: options.onStage } : {}),
+      ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),
+    });
+    if (workspace.mapping.sinks.length > 0) {
+      options.onStage?.('sync');
+      const started = performance.now();
+      const synced = await syncJob(workspace, {
+        dryRun: false, signal: options.signal, runId,
+        ...(options.onSyncProgress ? { onProgress: options.onSyncProgress } : {}),
+        ...(options.onSandbox ? { onSandbox: options.onSandbox } : {}),
+      });
+      summary.sync = synced.sinks;
+      summary.timingsMs.sync = Math.round(performance.now() - started);
+    }
+    await state.runs.finish(runId, { status: 'succeeded', finishedAt: new Date(workspace.now()).toISOString(), summary });
+    return summary;
+  } catch (error) {
+    const status = options.signal.aborted ? 'aborted' : 'failed';
+    await state.runs.finish(runId, { status, finishedAt: new Date(workspace.now()).toISOString(), summary: { error: (error as Error).message } });
+    throw error;
+  }
+}

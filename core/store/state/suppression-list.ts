@@ -1,0 +1,24 @@
+import type { SqlClient } from '../sql/sql-client.js';
+
+/**
+ * Erasure requests, as hashes of normalized keys only (core/privacy/suppressions.ts
+ * makes the hash): the list itself holds no PII.
+ */
+export interface SuppressionList {
+  /** False when the hash was already listed. */
+  add(keyHash: string, reason: string): Promise<boolean>;
+  hashes(): Promise<Set<string>>;
+}
+
+export function createSuppressionList(sql: SqlClient, now: () => number): SuppressionList {
+  return {
+    async add(keyHash, reason) {
+      const result = await sql.run('INSERT INTO suppressions (key_hash, reason, requested_at) VALUES (?, ?, ?) ON CONFLICT (key_hash) DO NOTHING', [keyHash, reason, new Date(now()).toISOString()]);
+      return result.changes > 0;
+    },
+    async hashes() {
+      const rows = await sql.all<{ key_hash: string }>('SELECT key_hash FROM suppressions');
+      return new Set(rows.map((row) => row.key_hash));
+    },
+  };
+}
