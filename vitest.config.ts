@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // One throwaway PostgreSQL server per run, for the tests of the shared state driver.
+    globalSetup: ['test/support/postgres-global-setup.ts'],
   },
 });

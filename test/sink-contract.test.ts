@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStateDb } from '../core/store/state-db.js';
+import { openStateStore } from '../core/store/state/open-state-store.js';
 import { HARNESSES } from '../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec, type RunningSimulator } from '../core/sync/simulation/index.js';
+import { STATE_DRIVERS } from './support/state-drivers.js';
 import { syncOnce } from './support/sync-once.js';
 import { expectVendorMatches } from './support/vendor-expectations.js';
 
@@ -14,7 +15,10 @@ import { expectVendorMatches } from './support/vendor-expectations.js';
  */
 const PROFILES = 10_000;
 
-describe.each(HARNESSES)('sink contract: $name', (harness) => {
+// Every vendor against every state driver: acknowledged state must behave the same on SQLite and PostgreSQL.
+const CASES = STATE_DRIVERS.flatMap((driver) => HARNESSES.map((harness) => ({ driver, harness, name: `${harness.name} on ${driver.name}` })));
+
+describe.each(CASES)('sink contract: $name', ({ driver, harness }) => {
   let simulator: RunningSimulator | undefined;
   afterEach(async () => {
     await simulator?.stop();
@@ -24,7 +28,7 @@ describe.each(HARNESSES)('sink contract: $name', (harness) => {
   it('10k profiles, then segment churn: the vendor equals the desired state after each sync', async () => {
     simulator = await harness.startSimulator({ seed: 11, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 5 } });
     const sink = harness.createSink(simulator.sinkConfig);
-    const state = openStateDb(':memory:');
+    const state = await openStateStore(driver.location(harness.name));
     const fields = harness.fields;
     const spec = scenarioSpec(fields);
 
@@ -51,5 +55,6 @@ describe.each(HARNESSES)('sink contract: $name', (harness) => {
     const run3 = await syncOnce({ sink, state, desired: second, spec });
     expect(run3.plan.changes).toHaveLength(0);
     await sink.close?.();
+    await state.close();
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../core/random/rng.js';
 import { HARNESSES } from '../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec, type RunningSimulator } from '../core/sync/simulation/index.js';
+import { measureChildCostMs, timeoutInChildCosts } from './support/child-cost.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
 import { expectVendorMatches } from './support/vendor-expectations.js';
 
@@ -15,38 +16,60 @@ import { expectVendorMatches } from './support/vendor-expectations.js';
  * 3% leaving, 3% new), so each has creates, updates, adds and removals in
  * flight when it dies, and the run after a crash wants something else again.
  */
-const KILLS = Number(process.env.SEGFLOW_CRASH_POINTS ?? 20);
+// Each kill point costs two child processes (a killed run and a finishing one); 6 per vendor keeps
+// the file within a few minutes on a busy machine. SEGFLOW_CRASH_POINTS=20 (or more) for a deeper soak.
+const KILLS = Number(process.env.SEGFLOW_CRASH_POINTS ?? 6);
 const PROFILES = 1_500;
 const CHILD = join(import.meta.dirname, 'support', 'sync-child.ts');
+// What one child costs here and now (start-up and loading the sinks), measured once at collection:
+// the timeout below is counted in it, so a loaded machine gets more time rather than a failure.
+const CHILD_COST_MS = await measureChildCostMs([join(import.meta.dirname, '..', 'connectors', 'sinks', 'harnesses.ts')], import.meta.dirname);
+// Per kill point, two children of about 3 costs each (start-up, a sync of 1,500 profiles, the
+// parent's check); plus the simulator and setup. Idle, a child is about 1 s and a point about 4 s.
+const TIMEOUT_MS = timeoutInChildCosts(KILLS * 2 * 3 + 10, CHILD_COST_MS);
 
 interface ChildOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** From "syncing" to exit. */
-  syncMs: number;
+  /** Calls the vendor received from "syncing" to exit: the run's own measure of its work. */
+  requests: number;
 }
 
-function runChild(args: string[], config: Record<string, unknown>, killAfterMs?: number): Promise<ChildOutcome> {
+/**
+ * Runs one sync child. With `killAfterRequests`, the child is SIGKILLed once
+ * the simulator has answered that many of its calls (0: before its first
+ * one, while it plans): the kill point is a place in the run's work, not a
+ * moment on a clock that a busy machine stretches.
+ */
+function runChild(args: string[], config: Record<string, unknown>, vendorRequests: () => number, killAfterRequests?: number): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { env: { ...process.env, SINK_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    let started = 0;
-    let timer: NodeJS.Timeout | undefined;
+    let before: number | undefined;
+    let poll: NodeJS.Timeout | undefined;
+    const killWhenDue = () => {
+      if (before !== undefined && killAfterRequests !== undefined && vendorRequests() - before >= killAfterRequests) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    };
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (started === 0 && stdout.includes('syncing\n')) {
-        started = performance.now();
-        if (killAfterMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (before === undefined && stdout.includes('syncing\n')) {
+        before = vendorRequests();
+        killWhenDue();
+        // The simulator runs in this process: between two of its answers, this check runs.
+        if (killAfterRequests !== undefined && !child.killed) poll = setInterval(killWhenDue, 1);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout: stdout.replace('syncing\n', ''), stderr, syncMs: started === 0 ? 0 : performance.now() - started });
+      clearInterval(poll);
+      resolve({ code, signal, stdout: stdout.replace('syncing\n', ''), stderr, requests: before === undefined ? 0 : vendorRequests() - before });
     });
   });
 }
@@ -69,26 +92,22 @@ describe.each(HARNESSES)('sink crash safety: $name', (harness) => {
     await setup.close?.();
     const rng = createRng(2026);
     const everDesired = new Set<string>();
+    const vendorRequests = () => simulator?.view.stats().requests ?? 0;
     let killedMidRun = 0;
-    // Kills are spread over a window that adapts to how long runs take here:
-    // a run that finished before its kill shrinks it, a killed one widens it.
-    let windowMs = 1_000;
+    // Kill points are drawn over the calls a run makes, as the last finishing run measured them
+    // (the first run, a full initial sync, is far longer than the first guess).
+    let callsPerRun = 10;
     // Each point: a run toward the next segmentation is killed, then a run toward the one after
     // finishes. Adds the killed run sent but never acknowledged must be removed by the finishing run.
     let round = 0;
     for (let point = 0; point < KILLS; point++) {
-      const killAt = rng.int(windowMs);
-      const killed = await runChild([harness.name, statePath, String(round + 1), String(PROFILES)], simulator.sinkConfig, killAt);
-      if (killed.signal === 'SIGKILL') {
-        killedMidRun += 1;
-        windowMs = Math.min(5_000, windowMs * 1.1);
-      } else {
-        expect(killed.code, killed.stderr).toBe(0);
-        windowMs = Math.max(50, killed.syncMs * 0.8);
-      }
+      const killed = await runChild([harness.name, statePath, String(round + 1), String(PROFILES)], simulator.sinkConfig, vendorRequests, rng.int(callsPerRun + 1));
+      if (killed.signal === 'SIGKILL') killedMidRun += 1;
+      else expect(killed.code, killed.stderr).toBe(0);
       round += 2;
-      const finished = await runChild([harness.name, statePath, String(round), String(PROFILES)], simulator.sinkConfig);
+      const finished = await runChild([harness.name, statePath, String(round), String(PROFILES)], simulator.sinkConfig, vendorRequests);
       expect(finished.code, finished.stderr).toBe(0);
+      callsPerRun = Math.max(1, finished.requests);
       expect(JSON.parse(finished.stdout)).toMatchObject({ stopped: null, failed: 0, deadLettered: 0 });
       for (const record of scenarioPopulation(PROFILES, round - 1, fields)) everDesired.add(record.key);
       const desired = scenarioPopulation(PROFILES, round, fields);
@@ -98,5 +117,5 @@ describe.each(HARNESSES)('sink crash safety: $name', (harness) => {
     }
     // Most kills must land inside a run, or the test proves little.
     expect(killedMidRun).toBeGreaterThanOrEqual(Math.ceil(KILLS * 0.6));
-  });
+  }, TIMEOUT_MS);
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStateDb } from '../core/store/state-db.js';
+import { openStateStore } from '../core/store/state/open-state-store.js';
 import { HARNESSES } from '../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec, type RunningSimulator } from '../core/sync/simulation/index.js';
+import { STATE_DRIVERS } from './support/state-drivers.js';
 import { syncOnce } from './support/sync-once.js';
 import { expectVendorMatches } from './support/vendor-expectations.js';
 
@@ -14,7 +15,10 @@ import { expectVendorMatches } from './support/vendor-expectations.js';
  */
 const PROFILES = 3_000;
 
-describe.each(HARNESSES)('sink faults: $name', (harness) => {
+// Every vendor against every state driver: acknowledged state must behave the same on SQLite and PostgreSQL.
+const CASES = STATE_DRIVERS.flatMap((driver) => HARNESSES.map((harness) => ({ driver, harness, name: `${harness.name} on ${driver.name}` })));
+
+describe.each(CASES)('sink faults: $name', ({ driver, harness }) => {
   let simulator: RunningSimulator | undefined;
   afterEach(async () => {
     await simulator?.stop();
@@ -24,7 +28,7 @@ describe.each(HARNESSES)('sink faults: $name', (harness) => {
   it('5xx, a 429 storm, a token expiry and 1% rejections: good records applied, rejected ones dead-lettered with the reason', async () => {
     simulator = await harness.startSimulator({ seed: 5, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 5 } });
     const sink = harness.createSink(simulator.sinkConfig);
-    const state = openStateDb(':memory:');
+    const state = await openStateStore(driver.location(harness.name));
     const fields = harness.fields;
     const desired = scenarioPopulation(PROFILES, 0, fields);
     // A vendor that cannot refuse one record and say so (Segment answers a batch 200 and drops
@@ -43,14 +47,14 @@ describe.each(HARNESSES)('sink faults: $name', (harness) => {
     expect(run.result.failed).toBe(0);
 
     // Every rejected record is dead-lettered once, with the vendor's reason; their memberships wait.
-    const letters = state.prepare("SELECT profile_id, op, error_code, error_message FROM sink_dlq WHERE resolved_at IS NULL").all() as Array<{ profile_id: string; op: string; error_code: string; error_message: string }>;
+    const letters = await state.deadLetters.open();
     const rejectedProfiles = desired.filter((record) => rejected.has(record.key)).map((record) => record.profileId).sort();
     if (rejecting) expect(rejectedProfiles.length).toBeGreaterThan(0);
-    expect(letters.map((letter) => letter.profile_id).sort()).toEqual(rejectedProfiles);
+    expect(letters.map((letter) => letter.profileId).sort()).toEqual(rejectedProfiles);
     for (const letter of letters) {
       expect(letter.op).toBe('upsert');
-      expect(letter.error_message.length).toBeGreaterThan(10);
-      expect(letter.error_message).not.toMatch(/@example\.com/);
+      expect(letter.errorMessage.length).toBeGreaterThan(10);
+      expect(letter.errorMessage).not.toMatch(/@example\.com/);
     }
 
     // Every good record is in the desired state, once.
@@ -61,5 +65,6 @@ describe.each(HARNESSES)('sink faults: $name', (harness) => {
     if (harness.supports.reportsCreated === false) expect(run.result.byOp.upsert.applied).toBe(good.length);
     else expect(run.result.created).toBe(good.length);
     await sink.close?.();
+    await state.close();
   });
 });

@@ -73,7 +73,8 @@ sinks:
     const refused = new Set(Array.from({ length: 40 }, (_, index) => `user${index}@example.com`));
     simulator.view.setFaults({ rejectKeys: refused });
     const run = await segflow(['run', mapping, '--state', state], env);
-    expect(run.code, run.stderr).toBe(0);
+    // Finished, with dead-lettered changes: exit 3, so cron and CI notice.
+    expect(run.code, run.stderr).toBe(3);
     const applied = Number(/upsert\s+applied ([\d,]+)/.exec(run.stdout)?.[1]?.replace(/,/g, ''));
     const parked = Number(/dead-lettered ([\d,]+)/.exec(run.stdout)?.[1]?.replace(/,/g, ''));
     expect(parked).toBeGreaterThan(0);

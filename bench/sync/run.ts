@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HARNESSES } from '../../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec, type SimulatorStats } from '../../core/sync/simulation/index.js';
-import { openStateDb } from '../../core/store/state-db.js';
+import { openEphemeralStateStore } from '../../core/store/state/open-state-store.js';
 import { minimumCalls } from '../../core/sync/batching.js';
 import { syncOnce } from '../../test/support/sync-once.js';
 import { ceilingFor, type Ceiling } from './ceiling.js';
@@ -55,7 +55,7 @@ for (const harness of HARNESSES.filter((candidate) => wanted.has(candidate.name)
     // Records only (no list phase): the ceiling the issue defines is records through the upsert endpoint.
     const desired = scenarioPopulation(profiles, 0, fields).map((record) => ({ ...record, lists: new Set<string>() }));
     const spec = { ...scenarioSpec(fields), lists: [] };
-    const state = openStateDb(':memory:');
+    const state = openEphemeralStateStore();
     // The simulator process made its setup calls: let them leave the vendor's window before measuring.
     const window = sink.capabilities().rateLimit;
     if (window) await new Promise((resolve) => setTimeout(resolve, window.intervalMs + 100));
@@ -81,7 +81,7 @@ for (const harness of HARNESSES.filter((candidate) => wanted.has(candidate.name)
       failed: run.result.failed + run.result.deadLettered,
     });
     await sink.close?.();
-    state.close();
+    await state.close();
   } finally {
     simulator.stop();
   }

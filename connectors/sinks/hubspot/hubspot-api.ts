@@ -32,12 +32,29 @@ export function createHubSpotApis(baseUrl: string, accessToken: string | undefin
     memberships: client.crm.lists.membershipsApi,
     properties: client.crm.properties.coreApi,
     oauthTokens: client.oauth.tokensApi,
+    // Unwrapped endpoints (account info). apiRequest applies the singleton's decorators on every call, not once:
+    // empty them for the synchronous part of the call so another client's retries or limiter never wrap ours.
+    request: (options: RawRequest) => withoutDecorators(registry, () => client.apiRequest(options)),
   };
   if (registry && previous) registry.getInstance().setDecorators(previous);
   return apis;
 }
 
 export type HubSpotApis = ReturnType<typeof createHubSpotApis>;
+
+/** `client.apiRequest`'s options: `{method, path, qs, body}`; the answer is a fetch Response that does not throw on non-2xx. */
+export type RawRequest = NonNullable<Parameters<Client['apiRequest']>[0]>;
+
+function withoutDecorators<T>(registry: DecoratorRegistry | undefined, call: () => T): T {
+  const service = registry?.getInstance();
+  const saved = service?.decorators;
+  service?.setDecorators([]);
+  try {
+    return call();
+  } finally {
+    if (service && saved) service.setDecorators(saved);
+  }
+}
 
 interface DecoratorRegistry {
   getInstance(): { decorators: unknown[]; setDecorators(decorators: unknown[]): void };

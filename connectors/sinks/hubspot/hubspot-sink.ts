@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { ChangeResult, Sink, SinkBatch, SinkCapabilities, SinkContext, SinkSchemaSpec } from '../../../core/sync/sink.js';
+import { identifyPortal } from './account-identity.js';
 import { purgeContacts } from './contact-purge.js';
 import { updateContacts, upsertContacts } from './contact-writes.js';
 import { ensureList } from './ensure-lists.js';
@@ -68,6 +69,8 @@ export function createHubSpotSink(rawConfig: unknown): Sink {
   return {
     kind: 'sink:hubspot',
     account: accountName(config),
+    // The portal, not the app: two tokens for one portal share its state, one app installed in two portals does not.
+    identify: (context) => identifyPortal(session, config.baseUrl, context),
     capabilities: (): SinkCapabilities => ({
       operations: {
         upsert: { maxBatch: CONTACT_BATCH },

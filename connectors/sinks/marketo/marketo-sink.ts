@@ -62,6 +62,8 @@ export function createMarketoSink(rawConfig: unknown, options: MarketoSinkOption
   return {
     kind: 'sink:marketo',
     account: config.baseUrl,
+    // The REST host is the instance (`<munchkin>.mktorest.com`): no call can say more, and two services of one instance share its leads.
+    identify: () => Promise.resolve(`marketo:${new URL(config.baseUrl).host}`),
     capabilities: () => capabilities,
 
     async prepare(spec, context) {

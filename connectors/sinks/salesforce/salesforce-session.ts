@@ -7,8 +7,8 @@ import { buildJwtAssertion } from './jwt-assertion.js';
 import { errorFromCall, errorFromTokenEndpoint } from './salesforce-errors.js';
 import { SALESFORCE_CONNECTOR, type SalesforceSinkSettings } from './salesforce-sink-config.js';
 
-/** The token endpoint's answer, parsed at the boundary. */
-const TokenResponseSchema = z.object({ access_token: z.string().min(1), instance_url: z.string().min(1) }).loose();
+/** The token endpoint's answer, parsed at the boundary. `id` is the identity URL, `…/id/<orgId>/<userId>`. */
+const TokenResponseSchema = z.object({ access_token: z.string().min(1), instance_url: z.string().min(1), id: z.string().optional() }).loose();
 
 /** A token minted, then refused again before any call succeeded, this many times: the org refuses our sessions. */
 const MAX_REFRESHES_WITHOUT_SUCCESS = 2;
@@ -23,6 +23,8 @@ export interface SalesforceSession {
    * callers; `action` says what segflow was doing, for the error message.
    */
   call<T>(action: string, invoke: (connection: Connection) => Promise<T>): Promise<T>;
+  /** The org id from the last token's identity URL; undefined before the first token (or if Salesforce sent no `id`). */
+  organizationId(): string | undefined;
 }
 
 /**
@@ -39,6 +41,7 @@ export function createSalesforceSession(settings: SalesforceSinkSettings, now: (
   let refreshesWithoutSuccess = 0;
   let lastRefreshError: ConnectorError | undefined;
   let firstToken: Promise<void> | undefined;
+  let organizationId: string | undefined;
 
   const mint = async (): Promise<z.infer<typeof TokenResponseSchema>> => {
     let answer: unknown;
@@ -52,6 +55,7 @@ export function createSalesforceSession(settings: SalesforceSinkSettings, now: (
     }
     const token = TokenResponseSchema.safeParse(answer);
     if (!token.success) throw new ConnectorError('retryable', 'salesforce.auth_unexpected', `Salesforce token endpoint ${settings.loginUrl} answered without access_token/instance_url`, { connector: SALESFORCE_CONNECTOR });
+    organizationId = orgIdOf(token.data.id) ?? organizationId;
     return token.data;
   };
 
@@ -137,5 +141,13 @@ export function createSalesforceSession(settings: SalesforceSinkSettings, now: (
         throw errorFromCall(error, scope.status, action);
       }
     },
+    organizationId: () => organizationId,
   };
+}
+
+/** `https://login.salesforce.com/id/00D…/005…`: the org id is the segment after `/id/` (jsforce's userInfo reads it the same way). */
+function orgIdOf(identityUrl: string | undefined): string | undefined {
+  if (identityUrl === undefined) return undefined;
+  const match = /\/id\/(00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)\/[A-Za-z0-9]+\/?$/.exec(identityUrl);
+  return match?.[1];
 }

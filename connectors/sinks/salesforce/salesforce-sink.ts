@@ -22,6 +22,7 @@ export function createSalesforceSink(config: Record<string, unknown>): Sink {
   return {
     kind: 'sink:salesforce',
     account: `salesforce:${settings.instanceUrl ?? settings.loginUrl}:${settings.clientId}`,
+    identify: (context) => identifyOrg(runtime, context),
     capabilities: () => salesforceCapabilities(settings),
     async prepare(spec, context) {
       await runtime.session.ensureToken(context);
@@ -55,6 +56,20 @@ export function salesforceCapabilities(settings: SalesforceSinkSettings): SinkCa
     membershipNeedsVendorId: true,
     triggerKinds: [],
   };
+}
+
+/**
+ * The org behind the credentials: a token answer names it (the identity URL
+ * `…/id/<orgId>/<userId>`), so minting the first token is the only call.
+ * A sandbox refreshed from production keeps its own org id.
+ */
+async function identifyOrg(runtime: SalesforceRuntime, context: SinkContext): Promise<string> {
+  await runtime.session.ensureToken(context);
+  const orgId = runtime.session.organizationId();
+  if (orgId === undefined) {
+    throw new ConnectorError('retryable', 'salesforce.auth_unexpected', `Salesforce token endpoint ${runtime.settings.loginUrl} answered without an identity URL (id), so the org cannot be told apart from another.`, { connector: SALESFORCE_CONNECTOR });
+  }
+  return `salesforce:${new URL(runtime.session.connection.instanceUrl).host}:org-${orgId}`;
 }
 
 function applyBatch(runtime: SalesforceRuntime, batch: SinkBatch, context: SinkContext): Promise<ChangeResult[]> {

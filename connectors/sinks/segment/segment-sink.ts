@@ -50,6 +50,8 @@ export function createSegmentSink(rawConfig: unknown, options: SegmentSinkOption
     fetch: options.fetch,
   });
   let listNames: ReadonlyMap<string, string> = new Map();
+  // The write key names the source; its fingerprint keeps the secret out of logs and state keys.
+  const sourceFingerprint = createHash('sha256').update(config.writeKey).digest('hex').slice(0, 12);
 
   const capabilities: SinkCapabilities = {
     operations: {
@@ -114,8 +116,9 @@ export function createSegmentSink(rawConfig: unknown, options: SegmentSinkOption
 
   return {
     kind: 'sink:segment',
-    // The write key names the source; its fingerprint keeps the secret out of logs.
-    account: `${config.host}#source-${createHash('sha256').update(config.writeKey).digest('hex').slice(0, 12)}`,
+    account: `${config.host}#source-${sourceFingerprint}`,
+    // The Tracking API reveals nothing about the workspace; the write key is the source, so its fingerprint is the identity.
+    identify: () => Promise.resolve(`segment:${new URL(config.host).host}:source-${sourceFingerprint}`),
     capabilities: () => capabilities,
     // The Tracking API has no schema to create: traits appear on first write. Only the audience names are kept.
     prepare(spec) {

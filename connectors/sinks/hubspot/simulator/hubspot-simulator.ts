@@ -9,6 +9,7 @@ import {
   startJsonServer,
 } from '../../../../core/sync/simulation/index.js';
 import type { RunningSimulator, SimulatorLimits, VendorRecord, VendorView } from '../../../../core/sync/simulation/index.js';
+import { accountInfoRoutes, ALWAYS_GRANTED_SCOPE, portalIdFor } from './account-info-routes.js';
 import type { AccountState, Route } from './account-state.js';
 import { ContactStore } from './contact-store.js';
 import { CONTACT_ROUTES } from './contacts-routes.js';
@@ -96,10 +97,11 @@ export async function startHubSpotSimulator(options: HubSpotSimulatorOptions): P
     batchInputs: limits.batchInputs ?? 100,
     membershipIds: limits.membershipIds ?? 1000,
   };
+  const routes: readonly Route[] = [...ROUTES, ...accountInfoRoutes(portalIdFor(options.seed))];
 
   const handle = async (request: SimRequest): Promise<SimResponse> => {
     if (request.method === 'POST' && request.path === '/oauth/v1/token') return tokens.handleTokenRequest(request);
-    const match = matchRoute(request);
+    const match = matchRoute(request, routes);
     countRoute(stats, match?.route.label ?? `unknown ${request.method} ${request.path}`);
     const auth: AuthOutcome = tokens.authenticate(headerValue(request.headers.authorization));
     if (!auth.ok) return auth.response;
@@ -121,7 +123,7 @@ export async function startHubSpotSimulator(options: HubSpotSimulatorOptions): P
       return withHeaders(serverError(rng.chance(0.5), errors), headers);
     }
     if (!match) return withHeaders(errors.notFound(`No route for ${request.method} ${request.path}`), headers);
-    if (!tokens.hasScope(match.route.scope)) return withHeaders(missingScope(match.route.scope, errors), headers);
+    if (match.route.scope !== ALWAYS_GRANTED_SCOPE && !tokens.hasScope(match.route.scope)) return withHeaders(missingScope(match.route.scope, errors), headers);
     return withHeaders(match.route.handle(request, match.params, account), headers);
   };
 
@@ -181,8 +183,8 @@ export async function startHubSpotSimulator(options: HubSpotSimulatorOptions): P
   };
 }
 
-function matchRoute(request: SimRequest): { route: Route; params: string[] } | undefined {
-  for (const route of ROUTES) {
+function matchRoute(request: SimRequest, routes: readonly Route[]): { route: Route; params: string[] } | undefined {
+  for (const route of routes) {
     if (route.method !== request.method) continue;
     const found = route.pattern.exec(request.path);
     if (found) return { route, params: found.slice(1).map((part) => decodeURIComponent(part)) };

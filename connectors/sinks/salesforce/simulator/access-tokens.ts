@@ -1,5 +1,6 @@
 import { createHmac, createVerify } from 'node:crypto';
 import type { SimRequest, SimResponse } from '../../../../core/sync/simulation/index.js';
+import { orgIdFor, shortId, userIdFor } from './org-identity.js';
 
 export interface AccessTokenOptions {
   clientId: string;
@@ -13,8 +14,6 @@ export interface AccessTokenOptions {
   seed: number;
 }
 
-const ORG_ID = '00D5g00000SIMORG';
-const USER_ID = '0055g00000SIMUSR';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /**
@@ -26,9 +25,13 @@ export class AccessTokens {
   private readonly expiresAt = new Map<string, number>();
   private issued = 0;
   private clientSecret: string;
+  private readonly orgId: string;
+  private readonly userId: string;
 
   constructor(private readonly options: AccessTokenOptions) {
     this.clientSecret = options.clientSecret;
+    this.orgId = orgIdFor(options.seed);
+    this.userId = userIdFor(options.seed);
   }
 
   /** Rotates the connected app's secret: tokens keep working, new grants need the new secret. */
@@ -68,9 +71,9 @@ export class AccessTokens {
   private issue(instanceUrl: string): Record<string, string> {
     this.issued += 1;
     const issuedAt = this.options.now();
-    const token = `${ORG_ID}!AQ${this.options.seed.toString(36)}.sim${this.issued.toString(36)}${(issuedAt % 1_000_000).toString(36)}`;
+    const token = `${shortId(this.orgId)}!AQ${this.options.seed.toString(36)}.sim${this.issued.toString(36)}${(issuedAt % 1_000_000).toString(36)}`;
     this.expiresAt.set(token, issuedAt + this.options.ttlMs);
-    const id = `${instanceUrl}/id/${ORG_ID}/${USER_ID}`;
+    const id = `${instanceUrl}/id/${this.orgId}/${this.userId}`;
     return {
       access_token: token,
       instance_url: instanceUrl,

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+
+/** The URL of the run's PostgreSQL database, started by postgres-global-setup.ts. */
+export function postgresUrl(): string {
+  return inject('postgresUrl');
+}
+
+/**
+ * A schema name no other test uses (test files run in parallel against one
+ * database): `<prefix>_<random>`, valid for openPostgresClient.
+ */
+export function freshSchema(prefix: string): string {
+  const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40);
+  return `${/^[a-z_]/.test(base) ? base : `t_${base}`}_${randomBytes(6).toString('hex')}`;
+}
