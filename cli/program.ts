@@ -32,6 +32,8 @@ interface GenerateFlags { out: string; users?: string; events?: string; seed?: s
 type DlqDiscardOptions = DlqCommandOptions & { id?: number };
 
 const FILE = 'the mapping file (YAML)';
+const STATE = 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)';
+const SINK = 'only this sink (an id from the mapping)';
 const ENVIRONMENT = `environment:
   SEGFLOW_STATE   state directory (default: .segflow/ beside the mapping)
   SEGFLOW_DEBUG   1: print the stack of an internal error
@@ -61,7 +63,7 @@ export function createProgram(): SegflowProgram {
     .command('run')
     .description('ingest → identity → features → segments (→ sync, when the mapping has sinks)')
     .argument('<file>', FILE)
-    .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+    .option('--state <dir>', STATE)
     .option('--json', 'print the run summary as JSON on stdout (implies --quiet)')
     .option('--quiet', 'no progress on stderr')
     .action(async (file: string, { state, json, quiet }: RunFlags) => settle(await (await commands.run())({ file, state, json: json === true, quiet: quiet === true || json === true })));
@@ -73,8 +75,8 @@ export function createProgram(): SegflowProgram {
         ? 'what a sync would change, per sink and operation; nothing is sent'
         : "send the last run's segments to the sinks")
       .argument('<file>', FILE)
-      .option('--sink <id>', 'only this sink (an id from the mapping)')
-      .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+      .option('--sink <id>', SINK)
+      .option('--state <dir>', STATE)
       .option('--json', 'print the result as JSON on stdout (implies --quiet)')
       .option('--quiet', 'no progress on stderr')
       .action(async (file: string, { state, json, quiet, sink }: SyncFlags) =>
@@ -89,8 +91,8 @@ export function createProgram(): SegflowProgram {
       .command(action)
       .description(description)
       .argument('<file>', FILE)
-      .option('--sink <id>', 'only this sink (an id from the mapping)')
-      .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+      .option('--sink <id>', SINK)
+      .option('--state <dir>', STATE)
       .option('--json', 'print the result as JSON on stdout')
       .action(async (file: string, { state, json, sink }: DlqFlags) => settle(await (await commands.dlq())({ action, file, state, json: json === true, ...(sink ? { sink } : {}) })));
   };
@@ -101,8 +103,8 @@ export function createProgram(): SegflowProgram {
     .description('drop parked changes for good (all of them, or one with --id)')
     .argument('<file>', FILE)
     .option('--id <n>', 'only this change (the #N that dlq list prints)', deadLetterId)
-    .option('--sink <id>', 'only this sink (an id from the mapping)')
-    .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+    .option('--sink <id>', SINK)
+    .option('--state <dir>', STATE)
     .option('--json', 'print the result as JSON on stdout')
     .action(async (file: string, { state, json, sink, id }: DiscardFlags) => {
       const options: DlqDiscardOptions = { action: 'discard', file, state, json: json === true, ...(sink ? { sink } : {}), ...(id !== undefined ? { id } : {}) };
@@ -115,7 +117,7 @@ export function createProgram(): SegflowProgram {
     .argument('<file>', FILE)
     .option('--email <address>', 'the email address to forget')
     .addOption(new Option('--key <value>', 'the key to forget, for sinks matched on another trait').conflicts('email'))
-    .option('--state <dir>', 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)')
+    .option('--state <dir>', STATE)
     .action(async (file: string, { state, email, key }: ForgetFlags, command: Command) => {
       if (email === undefined && key === undefined) command.error('forget needs --email ADDRESS or --key VALUE', { exitCode: EXIT_CODES.usage, code: 'segflow.missingIdentifier' });
       settle(await (await commands.forget())({ file, ...(state ? { state } : {}), ...(email ? { email } : {}), ...(key ? { key } : {}) }));

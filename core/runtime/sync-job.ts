@@ -1,6 +1,7 @@
 import { UserError } from '../errors/user-error.js';
 import type { ExecutionProgress } from '../sync/record-sync.js';
 import { runSync, type SinkSyncSummary } from '../sync/run-sync.js';
+import { holdJobLock } from './job-lock.js';
 import { newRunId } from './run-id.js';
 import type { Workspace } from './workspace.js';
 
@@ -35,7 +36,15 @@ export async function syncJob(workspace: Workspace, options: SyncJobOptions): Pr
   const tables = await events.connection.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'segment_members'");
   if (Number(tables.getRows()[0]?.[0] ?? 0) === 0) throw noSegmentsYet(workspace);
   const runId = options.runId ?? newRunId(workspace.now(), options.dryRun ? 'plan-' : 'sync-');
-  const wired = await workspace.connectors.sinks(mapping, { ...(options.only !== undefined ? { only: options.only } : {}), env: workspace.env });
+  // A plan changes nothing; a sync holds the mapping's sync lease until it ends.
+  const lock = options.dryRun ? undefined : await holdJobLock(workspace.state.locks, 'sync', workspace.now);
+  let wired;
+  try {
+    wired = await workspace.connectors.sinks(mapping, { ...(options.only !== undefined ? { only: options.only } : {}), env: workspace.env });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   try {
     for (const sandbox of wired.sandboxes) options.onSandbox?.(sandbox.sinkId, sandbox.url);
     const sinks = await runSync({
@@ -46,6 +55,7 @@ export async function syncJob(workspace: Workspace, options: SyncJobOptions): Pr
     return { runId, sinks };
   } finally {
     await wired.close();
+    await lock?.release();
   }
 }
 

@@ -33,8 +33,8 @@ export function createHubSpotApis(baseUrl: string, accessToken: string | undefin
     properties: client.crm.properties.coreApi,
     oauthTokens: client.oauth.tokensApi,
     // Unwrapped endpoints (account info). apiRequest applies the singleton's decorators on every call, not once:
-    // empty them for the synchronous part of the call so another client's retries or limiter never wrap ours.
-    request: (options: RawRequest) => withoutDecorators(registry, () => client.apiRequest(options)),
+    // empty them for the synchronous part of the call so another client's limiter (or retries) never wrap ours.
+    request: (options: RawRequest) => client.apiRequest(options),
   };
   if (registry && previous) registry.getInstance().setDecorators(previous);
   return apis;

@@ -1,3 +1,4 @@
+import { Client } from '@hubspot/api-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 import { createHubSpotSink } from './hubspot-sink.js';
@@ -69,5 +70,13 @@ describe('HubSpot sink identify', () => {
     await expect(sink.identify?.(recordingContext())).rejects.toMatchObject({ kind: 'retryable', code: 'hubspot.rate_limited', details: { throttled: true, retryAfterMs: 10_000 } });
     sim.view.setFaults({ serverErrorRate: 1 });
     await expect(sink.identify?.(recordingContext())).rejects.toMatchObject({ kind: 'retryable', code: 'hubspot.server_error' });
+  });
+
+  it('is not paced by the SDK, even after another client in the process turned its limiter on', async () => {
+    const sim = await start(25);
+    const sink = createHubSpotSink(sim.sinkConfig);
+    // The SDK keeps limiter settings in a process-global singleton that apiRequest reads on every call; this one never lets a call go.
+    new Client({ basePath: sim.url, limiterOptions: { reservoir: 0 } });
+    expect(await sink.identify?.(recordingContext())).toMatch(/:portal-\d+$/);
   });
 });

@@ -28,13 +28,18 @@ const SUITE_REPLAY_WINDOW_MS = 200;
  *   the Debugger), so a refused record never comes back as a failure.
  * - `reportsCreated`: every identify creates or merges, and the answer does
  *   not say which.
+ * - `updatesUnconfirmedRecords`: the sink sends an `update` only for a user
+ *   it holds proof of (an acknowledged upsert), since an identify would
+ *   create a missing one. A run killed after its identify reached Segment
+ *   but before the acknowledgement leaves a profile no later run clears
+ *   if that profile then leaves the sink's scope.
  */
 export const harness: SinkHarness = {
   name: 'segment',
   // Trait names: snake_case, as Engage names audience and computed traits.
   fields: { segments: 'segflow_segments', score: 'segflow_score' },
   writtenAs: (_field, value) => storedText(value),
-  supports: { perRecordRejection: false, reportsCreated: false },
+  supports: { perRecordRejection: false, reportsCreated: false, updatesUnconfirmedRecords: false },
   startSimulator: ({ seed, limits }) => startSegmentSimulator({ seed, limits }),
   createSink: (config) => createSegmentSink(config, { replayWindowMs: SUITE_REPLAY_WINDOW_MS }),
 };

@@ -42,6 +42,13 @@ export interface HarnessSupport {
   perRecordRejection?: boolean;
   /** The vendor says whether an upsert created the record, so `created` counts new records. @default true */
   reportsCreated?: boolean;
+  /**
+   * The sink can update (clear) a record whose creation was sent but never
+   * acknowledged (a crash before the answer), so such a record that then
+   * leaves the sink's scope is cleared like any other.
+   * @default true
+   */
+  updatesUnconfirmedRecords?: boolean;
 }
 
 /** A vendor's stored value as text, the form {@link SinkHarness.writtenAs} answers in: absent and null read as "". */
