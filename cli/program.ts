@@ -125,8 +125,8 @@ export function createProgram(): SegflowProgram {
 
   program
     .command('sandbox')
-    .description('start the vendor simulators locally, until Ctrl-C (FILE: create the fields its sinks write)')
-    .argument('[file]', FILE)
+    .description('start the vendor simulators locally, until Ctrl-C (with a mapping: create the fields its sinks write)')
+    .argument('[file]', 'a mapping whose sinks need fields created up front (Salesforce)')
     .option('--port <n>', 'port of the first simulator; the others take the next ones (default: 4010)', portNumber)
     .action(async (file: string | undefined, { port }: { port?: string }) => settle(await (await commands.sandbox())({ port, ...(file ? { file } : {}) })));
 
@@ -145,7 +145,7 @@ export function createProgram(): SegflowProgram {
     .option('--seed <n>', 'random seed (default: 42)', nonNegativeNumber)
     .option('--days <n>', 'days of history (default: 365)', nonNegativeNumber)
     .option('--start <date>', 'first day, YYYY-MM-DD', isoDate)
-    .option('--duplicates <rate>', 'share of customers who appear under a second identity (default: 0)', nonNegativeNumber)
+    .option('--duplicates <rate>', 'share of messages sent twice with the same messageId, as Segment retries do (default: 0)', nonNegativeNumber)
     .action(async ({ out, users, events, seed, days, start, duplicates }: GenerateFlags) =>
       settle(await (await commands.generate())({ out, users, events, seed, days, start, duplicates })));
 

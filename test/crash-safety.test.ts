@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeWorld, type WriteWorldResult } from '../core/generate/index.js';
 import { createRng } from '../core/random/rng.js';
+import { measureChildCostMs, timeoutInChildCosts } from './support/child-cost.js';
 import { queryState, REPO_ROOT, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
@@ -12,20 +13,37 @@ import { queryState, REPO_ROOT, runMapping, temporaryDirectory, writeMapping } f
  * DuckDB transaction as the events it covers.
  */
 const KILLS = 3;
+// What one `segflow run` child costs to start here and now (tsx, DuckDB, the connectors), measured
+// once at collection. Idle, a kill-and-rerun cycle is a few costs and the final run about 20; the
+// budgets leave about 3x that, so a loaded machine gets more time instead of a timeout.
+const CHILD_COST_MS = await measureChildCostMs(['@duckdb/node-api', join(REPO_ROOT, 'connectors', 'sinks', 'harnesses.ts')], REPO_ROOT);
+const TIMEOUT_MS = timeoutInChildCosts(120, CHILD_COST_MS);
+const SETUP_TIMEOUT_MS = timeoutInChildCosts(40, CHILD_COST_MS);
 
-function runUntilKilled(mapping: string, stateDir: string, delayAfterFirstCommitMs: number): Promise<{ killed: boolean; stderr: string }> {
+/**
+ * Runs `segflow run` and SIGKILLs it `commitsAfterFirst` commits' worth of
+ * work after its first commit, where one commit's worth is the time the
+ * child itself took from the start of ingestion to that first commit: the
+ * kill lands at the same place in the work however loaded the machine is.
+ */
+function runUntilKilled(mapping: string, stateDir: string, commitsAfterFirst: number): Promise<{ killed: boolean; stderr: string }> {
   return new Promise((resolve, reject) => {
+    const spawned = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), 'run', mapping, '--state', stateDir], {
       cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let ingestStarted: number | undefined;
     let armed = false;
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      // A progress line is printed after each committed batch.
+      // The stage line; without it (a changed progress format), start-up counts too, which only delays the kill.
+      if (ingestStarted === undefined && /\bingest…/.test(stderr)) ingestStarted = performance.now();
+      // A progress line is printed after each committed batch (the first one always).
       if (!armed && /ingest web: [\d,]+ read/.test(stderr)) {
         armed = true;
-        setTimeout(() => child.kill('SIGKILL'), delayAfterFirstCommitMs);
+        const commitMs = performance.now() - (ingestStarted ?? spawned);
+        setTimeout(() => child.kill('SIGKILL'), commitsAfterFirst * commitMs);
       }
     });
     child.on('error', reject);
@@ -73,13 +91,14 @@ describe.each([
       writeFileSync(join(directory, 'export', `part-${index}.jsonl`), `${lines.slice(index * perFile, (index + 1) * perFile).join('\n')}\n`);
     }
     mapping = writeMapping(directory, mappingText('export', bulk));
-  });
+  }, SETUP_TIMEOUT_MS);
 
   it(`loses and duplicates nothing across ${KILLS} kills`, async () => {
     const rng = createRng(2026);
     let kills = 0;
     for (let attempt = 0; attempt < KILLS; attempt++) {
-      const outcome = await runUntilKilled(mapping, stateDir, rng.int(bulk ? 400 : 1500));
+      // Up to half a commit (a 20k-event batch, or one file in bulk mode) past the first one.
+      const outcome = await runUntilKilled(mapping, stateDir, rng.next() * 0.5);
       if (outcome.killed) kills++;
     }
     // The world is large enough that every run is killed mid-ingest.
@@ -101,5 +120,5 @@ describe.each([
     // Across all runs, every line was read once and accounted for once.
     expect(Number(check?.read_records)).toBe(world.events);
     expect(Number(check?.accounted)).toBe(world.events);
-  });
+  }, TIMEOUT_MS);
 });

@@ -24,9 +24,9 @@ const CHILD = join(import.meta.dirname, 'support', 'sync-child.ts');
 // What one child costs here and now (start-up and loading the sinks), measured once at collection:
 // the timeout below is counted in it, so a loaded machine gets more time rather than a failure.
 const CHILD_COST_MS = await measureChildCostMs([join(import.meta.dirname, '..', 'connectors', 'sinks', 'harnesses.ts')], import.meta.dirname);
-// Per kill point, two children of about 3 costs each (start-up, a sync of 1,500 profiles, the
-// parent's check); plus the simulator and setup. Idle, a child is about 1 s and a point about 4 s.
-const TIMEOUT_MS = timeoutInChildCosts(KILLS * 2 * 3 + 10, CHILD_COST_MS);
+// A kill point (two children: start-up, a sync of 1,500 profiles, the parent's check) measures
+// about 5 costs; the budget gives each 15, plus 20 for the simulator and the setup.
+const TIMEOUT_MS = timeoutInChildCosts(KILLS * 15 + 20, CHILD_COST_MS);
 
 interface ChildOutcome {
   code: number | null;

@@ -23,6 +23,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const owner = process.getuid?.() === 0 ? await postgresUser() : undefined;
   const dir = await mkdtemp(join(tmpdir(), 'segflow-pg-'));
   if (owner) await chown(dir, owner.uid, owner.gid);
+  stopWhenOrphaned(dir);
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
   const spawnOptions: SpawnOptions = { cwd: dir, ...(owner ?? {}) };
@@ -79,6 +80,21 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
   } catch {
     throw new Error('running as root, and there is no postgres system user to run the test server as: install Debian\'s postgresql (apt-get install -y postgresql), which creates it');
   }
+}
+
+/**
+ * A run killed before its teardown (Ctrl-C, a timeout) would leave the server
+ * running: a detached shell watches this process and, once it is gone, stops
+ * the server (SIGQUIT: immediate shutdown) and removes the directory. It
+ * exits by itself when `stop()` has removed the directory.
+ */
+function stopWhenOrphaned(dir: string): void {
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null && [ -d "$0" ]; do sleep 1; done`,
+    'if [ -f "$0/data/postmaster.pid" ]; then kill -QUIT "$(head -n 1 "$0/data/postmaster.pid")" 2>/dev/null; sleep 2; fi',
+    'rm -rf "$0"',
+  ].join('\n');
+  spawn('sh', ['-c', script, dir], { detached: true, stdio: 'ignore' }).unref();
 }
 
 function freePort(): Promise<number> {

@@ -12,5 +12,7 @@ export function postgresUrl(): string {
  */
 export function freshSchema(prefix: string): string {
   const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40);
-  return `${/^[a-z_]/.test(base) ? base : `t_${base}`}_${randomBytes(6).toString('hex')}`;
+  // pg_ is reserved for PostgreSQL's own schemas.
+  const safe = /^[a-z_]/.test(base) && !base.startsWith('pg_') ? base : `t_${base}`;
+  return `${safe}_${randomBytes(6).toString('hex')}`;
 }

@@ -34,7 +34,7 @@ export function createHubSpotApis(baseUrl: string, accessToken: string | undefin
     oauthTokens: client.oauth.tokensApi,
     // Unwrapped endpoints (account info). apiRequest applies the singleton's decorators on every call, not once:
     // empty them for the synchronous part of the call so another client's limiter (or retries) never wrap ours.
-    request: (options: RawRequest) => client.apiRequest(options),
+    request: (options: RawRequest) => withoutDecorators(registry, () => client.apiRequest(options)),
   };
   if (registry && previous) registry.getInstance().setDecorators(previous);
   return apis;

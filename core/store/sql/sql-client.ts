@@ -41,8 +41,10 @@ export interface SqlClient extends SqlExecutor {
   /**
    * Runs `work` in one transaction: committed when it resolves, rolled back
    * when it throws. Statements issued on the client (not on `tx`) by other
-   * callers meanwhile wait for the transaction to end, so concurrent sinks
-   * never interleave their writes into each other's transactions.
+   * callers never become part of it: SQLite (one connection) makes them wait
+   * for the transaction to end; PostgreSQL runs them on another pooled
+   * connection, where they see only committed work. Inside `work`, use `tx`
+   * only: calling the client there can wait on the transaction itself.
    */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -97,7 +97,7 @@ function asUserError(error: unknown, path: string): Error {
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new UserError(`${path} is not a readable segflow state file (${(error as Error).message}): restore it from a backup, or move it away to start from empty state`);
   }
-  if (code === 'SQLITE_CANTOPEN') return new UserError(`cannot open the state file ${path}: check that its directory exists and is writable`);
+  if (code === 'SQLITE_CANTOPEN' || /directory does not exist/.test((error as Error).message ?? '')) return new UserError(`cannot open the state file ${path}: check that its directory exists and is writable`);
   if (code === 'SQLITE_BUSY') return new UserError(`${path} is locked by another segflow process: wait for it to finish`);
   return error instanceof Error ? error : new Error(String(error));
 }
