@@ -17,7 +17,7 @@ const desired = (index: number, lists: string[], tier = 'gold'): DesiredRecord =
 async function sync(sink: MemorySink, store: SinkAccountState, records: DesiredRecord[], mode: 'sync' | 'additive' | 'enrich' = 'sync') {
   await store.reconcileKeys(records);
   const parked = await store.parkedFingerprints();
-  const plan = planSync({ mode, desired: records, acked: await (await store.loadAcked()), isParked: (change) => parked.has(fingerprint(change)) });
+  const plan = planSync({ mode, desired: records, acked: await store.loadAcked(), isParked: (change) => parked.has(fingerprint(change)) });
   await store.forget(plan.forget);
   const queue = new AccountQueue(sink.capabilities());
   const result = await executeChanges(plan.changes, {

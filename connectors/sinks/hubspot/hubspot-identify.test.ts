@@ -72,7 +72,8 @@ describe('HubSpot sink identify', () => {
     await expect(sink.identify?.(recordingContext())).rejects.toMatchObject({ kind: 'retryable', code: 'hubspot.server_error' });
   });
 
-  it('is not paced by the SDK, even after another client in the process turned its limiter on', async () => {
+  // Wrapped, the call would wait forever: fail fast instead of at the suite's two-minute timeout.
+  it('is not paced by the SDK, even after another client in the process turned its limiter on', { timeout: 5_000 }, async () => {
     const sim = await start(25);
     const sink = createHubSpotSink(sim.sinkConfig);
     // The SDK keeps limiter settings in a process-global singleton that apiRequest reads on every call; this one never lets a call go.

@@ -97,17 +97,20 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
     },
     async markPending(changes) {
       const stamp = at();
+      const adds: string[][] = [];
+      const values: string[][] = [];
+      const removals: string[][] = [];
+      for (const change of changes) {
+        if (change.op === 'list-add') adds.push([account, change.record.profileId, change.list]);
+        else if (change.op === 'list-remove') removals.push([account, change.record.profileId, change.list]);
+        else if (change.op === 'upsert' || change.op === 'update') values.push([account, change.record.profileId, change.record.key, stamp, JSON.stringify(change.properties)]);
+      }
       await sql.transaction(async (tx) => {
-        for (const change of changes) {
-          if (change.op === 'list-add') {
-            await tx.run("INSERT INTO sink_lists (account, profile_id, list_key, state) VALUES (?, ?, ?, 'pending') ON CONFLICT (account, profile_id, list_key) DO NOTHING", [account, change.record.profileId, change.list]);
-          } else if (change.op === 'list-remove') {
-            await tx.run("UPDATE sink_lists SET state = 'removing' WHERE account = ? AND profile_id = ? AND list_key = ?", [account, change.record.profileId, change.list]);
-          } else if (change.op === 'upsert' || change.op === 'update') {
-            await tx.run(`INSERT INTO sink_acks (account, profile_id, record_key, vendor_id, properties, acked_at, pending_properties) VALUES (?, ?, ?, NULL, NULL, ?, ?)
-              ON CONFLICT (account, profile_id) DO UPDATE SET pending_properties = excluded.pending_properties`, [account, change.record.profileId, change.record.key, stamp, JSON.stringify(change.properties)]);
-          }
-        }
+        // A batch holds one change per record, so its rows never conflict with each other (runBatch's rule).
+        await tx.runBatch("INSERT INTO sink_lists (account, profile_id, list_key, state) VALUES (?, ?, ?, 'pending') ON CONFLICT (account, profile_id, list_key) DO NOTHING", adds);
+        await tx.runBatch(`INSERT INTO sink_acks (account, profile_id, record_key, vendor_id, properties, acked_at, pending_properties) VALUES (?, ?, ?, NULL, NULL, ?, ?)
+          ON CONFLICT (account, profile_id) DO UPDATE SET pending_properties = excluded.pending_properties`, values);
+        await tx.runBatch("UPDATE sink_lists SET state = 'removing' WHERE account = ? AND profile_id = ? AND list_key = ?", removals);
       });
     },
     async reconcileKeys(desired) {
@@ -132,29 +135,28 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
     async acknowledge(acks) {
       if (acks.length === 0) return;
       const stamp = at();
+      const records: Array<Array<string | null>> = [];
+      const members: string[][] = [];
+      const leaves: string[][] = [];
+      const deletes: string[] = [];
+      for (const { change, vendorId } of acks) {
+        const { profileId, key } = change.record;
+        if (change.op === 'upsert' || change.op === 'update') records.push([account, profileId, key, vendorId ?? change.record.vendorId ?? null, JSON.stringify(change.properties), stamp]);
+        else if (change.op === 'list-add') members.push([account, profileId, change.list]);
+        else if (change.op === 'list-remove') leaves.push([account, profileId, change.list]);
+        else deletes.push(profileId);
+      }
       await sql.transaction(async (tx) => {
-        for (const { change, vendorId } of acks) {
-          const { profileId, key } = change.record;
-          // A change that went through supersedes its dead letter.
-          await tx.run(resolveOpen, [stamp, 'applied', account, profileId, change.op, 'list' in change ? change.list : '']);
-          switch (change.op) {
-            case 'upsert':
-            case 'update':
-              await tx.run(`INSERT INTO sink_acks (account, profile_id, record_key, vendor_id, properties, acked_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (account, profile_id) DO UPDATE SET record_key = excluded.record_key, vendor_id = coalesce(excluded.vendor_id, sink_acks.vendor_id),
-                properties = excluded.properties, acked_at = excluded.acked_at, pending_properties = NULL`, [account, profileId, key, vendorId ?? change.record.vendorId ?? null, JSON.stringify(change.properties), stamp]);
-              break;
-            case 'list-add':
-              await tx.run("INSERT INTO sink_lists (account, profile_id, list_key, state) VALUES (?, ?, ?, 'member') ON CONFLICT (account, profile_id, list_key) DO UPDATE SET state = 'member'", [account, profileId, change.list]);
-              break;
-            case 'list-remove':
-              await tx.run('DELETE FROM sink_lists WHERE account = ? AND profile_id = ? AND list_key = ?', [account, profileId, change.list]);
-              break;
-            case 'delete':
-              await removeProfile(tx, profileId);
-              break;
-          }
+        // A change that went through supersedes its dead letter (looked up only when the account has open ones).
+        if (await tx.get('SELECT id FROM dead_letters WHERE account = ? AND resolved_at IS NULL LIMIT 1', [account])) {
+          await tx.runBatch(resolveOpen, acks.map(({ change }) => [stamp, 'applied', account, change.record.profileId, change.op, 'list' in change ? change.list : '']));
         }
+        await tx.runBatch(`INSERT INTO sink_acks (account, profile_id, record_key, vendor_id, properties, acked_at) VALUES (?, ?, ?, ?, ?, ?)
+          ON CONFLICT (account, profile_id) DO UPDATE SET record_key = excluded.record_key, vendor_id = coalesce(excluded.vendor_id, sink_acks.vendor_id),
+          properties = excluded.properties, acked_at = excluded.acked_at, pending_properties = NULL`, records);
+        await tx.runBatch("INSERT INTO sink_lists (account, profile_id, list_key, state) VALUES (?, ?, ?, 'member') ON CONFLICT (account, profile_id, list_key) DO UPDATE SET state = 'member'", members);
+        await tx.runBatch('DELETE FROM sink_lists WHERE account = ? AND profile_id = ? AND list_key = ?', leaves);
+        for (const profileId of deletes) await removeProfile(tx, profileId);
       });
     },
     forget,
