@@ -1,5 +1,4 @@
 import { Command, Option, type CommanderError } from 'commander';
-import type { DlqCommandOptions } from './commands/dlq.js';
 import { EXIT_CODES, exitCodeHelp } from './exit-codes.js';
 import { deadLetterId, isoDate, nonNegativeNumber, portNumber } from './option-parsers.js';
 import { packageVersion } from './package-version.js';
@@ -27,9 +26,6 @@ interface DlqFlags extends StateFlags { sink?: string }
 interface DiscardFlags extends DlqFlags { id?: number }
 interface ForgetFlags { state?: string; email?: string; key?: string }
 interface GenerateFlags { out: string; users?: string; events?: string; seed?: string; days?: string; start?: string; duplicates?: string }
-
-// TODO(lead): drop once dlqCommand's options carry `id?: number` (and `discard` is handled).
-type DlqDiscardOptions = DlqCommandOptions & { id?: number };
 
 const FILE = 'the mapping file (YAML)';
 const STATE = 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)';
@@ -106,10 +102,8 @@ export function createProgram(): SegflowProgram {
     .option('--sink <id>', SINK)
     .option('--state <dir>', STATE)
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (file: string, { state, json, sink, id }: DiscardFlags) => {
-      const options: DlqDiscardOptions = { action: 'discard', file, state, json: json === true, ...(sink ? { sink } : {}), ...(id !== undefined ? { id } : {}) };
-      settle(await (await commands.dlq())(options));
-    });
+    .action(async (file: string, { state, json, sink, id }: DiscardFlags) =>
+      settle(await (await commands.dlq())({ action: 'discard', file, state, json: json === true, ...(sink ? { sink } : {}), ...(id !== undefined ? { id } : {}) })));
 
   program
     .command('forget')

@@ -36,6 +36,14 @@ segments:
 ${sink}`;
 }
 
+async function openCrm(file: string, simulator: Simulator) {
+  const loaded = loadMapping(file);
+  if (!loaded.ok) throw new Error('mapping');
+  const config = simulator.sinkConfig as Record<string, string>;
+  const secrets = { TEST_HUBSPOT_TOKEN: config.access_token ?? '', TEST_HUBSPOT_REFRESH: config.refresh_token ?? '', TEST_HUBSPOT_SECRET: config.client_secret ?? '' };
+  return openWorkspace({ mapping: loaded.mapping, mappingFile: file, connectors: createConnectors({ sandboxes: SANDBOXES }), env: { ...env, ...secrets }, now: () => NOW });
+}
+
 function hubspotSink(simulator: Simulator | undefined): string {
   const target = simulator
     ? `    base_url: ${simulator.url}
@@ -124,6 +132,44 @@ describe('sync state belongs to the vendor account', () => {
       expect(again?.unchanged).toBe(rehearsed?.profiles);
     } finally {
       await workspace.close();
+    }
+  });
+
+  it('a sink moved to another real account fills that one, and the first keeps its own state', async () => {
+    const other = await startHubSpotSimulator({ seed: 9, limits: { requests: 1_000, intervalMs: 10_000 } });
+    try {
+      const folder = temporaryDirectory('two-accounts');
+      const file = writeMapping(folder, shop(6, 300, hubspotSink(simulator)), 'crm.yaml');
+      const first = await openCrm(file, simulator);
+      const firstRun = await runMapping(file, undefined, () => NOW, first.env);
+      await first.close();
+      // The first account already holds the previous test's records (the same emails): they are upserted, not created.
+      const inFirst = firstRun.sync?.[0]?.execution?.byOp.upsert.applied ?? 0;
+      expect(inFirst).toBeGreaterThan(50);
+
+      writeMapping(folder, shop(6, 300, hubspotSink(other)), 'crm.yaml');
+      const second = await openCrm(file, other);
+      try {
+        const moved = (await syncJob(second, { dryRun: false, signal: new AbortController().signal })).sinks[0];
+        expect(moved?.account).toMatch(/^hubspot:.*:portal-\d+$/);
+        expect(moved?.execution?.created).toBe(inFirst);
+        expect(other.view.records().size).toBe(inFirst);
+      } finally {
+        await second.close();
+      }
+
+      writeMapping(folder, shop(6, 300, hubspotSink(simulator)), 'crm.yaml');
+      const back = await openCrm(file, simulator);
+      try {
+        const plan = (await syncJob(back, { dryRun: true, signal: new AbortController().signal })).sinks[0];
+        expect(plan?.newAccount).toBeUndefined();
+        expect(plan?.unchanged).toBe(inFirst);
+        expect(plan?.planned.upsert).toBe(0);
+      } finally {
+        await back.close();
+      }
+    } finally {
+      await other.stop();
     }
   });
 });
