@@ -28,11 +28,12 @@ interface ForgetFlags { state?: string; email?: string; key?: string }
 interface GenerateFlags { out: string; users?: string; events?: string; seed?: string; days?: string; start?: string; duplicates?: string }
 
 const FILE = 'the mapping file (YAML)';
-const STATE = 'state directory (default: $SEGFLOW_STATE, else .segflow/ beside the mapping)';
+const STATE = 'state directory (default: $SEGFLOW_STATE, else .segflow/<mapping name>/ beside the mapping)';
 const SINK = 'only this sink (an id from the mapping)';
 const ENVIRONMENT = `environment:
-  SEGFLOW_STATE   state directory (default: .segflow/ beside the mapping)
-  SEGFLOW_DEBUG   1: print the stack of an internal error
+  SEGFLOW_STATE       state directory (default: .segflow/<mapping name>/ beside the mapping)
+  SEGFLOW_STATE_URL   postgres://… for operational state in PostgreSQL (default: SQLite in the state directory)
+  SEGFLOW_DEBUG       1: print the stack of an internal error
 `;
 
 export interface SegflowProgram {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './support/run-mapping.js';
+import { REPO_ROOT, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
  * The command line as a user meets it: help and version, and every mistake
@@ -112,6 +112,46 @@ describe('segflow command line', () => {
     expect(lines(missing.stderr)).toHaveLength(1);
     expect(usage.code).toBe(2);
     expect((JSON.parse(usage.stdout) as { error: { kind: string } }).error.kind).toBe('usage');
+  });
+
+  it.concurrent('a sink that is not in the mapping, a corrupt state file and a bad mapping: one line each, exit 1', async () => {
+    const folder = temporaryDirectory('cli-errors');
+    const mapping = writeMapping(folder, `version: 1
+sources:
+  - id: web
+    type: segment-files
+    path: events.jsonl
+features:
+  include: [frequency]
+segments:
+  - id: all
+    model: rules
+    name: Everyone
+    rule: frequency >= 0
+sinks:
+  - id: crm
+    type: hubspot
+    sandbox: true
+    properties:
+      segflow_frequency: { feature: frequency }
+`, 'shop.yaml');
+    const corrupt = join(folder, 'corrupt');
+    mkdirSync(corrupt);
+    writeFileSync(join(corrupt, 'state.sqlite'), 'this is not a database, just bytes '.repeat(200));
+    const broken = writeMapping(folder, 'version: 1\nsources: []\n', 'broken.yaml');
+    const [nope, damaged, invalid] = await Promise.all([
+      segflow('dlq', 'list', mapping, '--sink', 'nope'),
+      segflow('plan', mapping, '--state', corrupt),
+      segflow('run', broken, '--json'),
+    ]);
+    expect(nope.code).toBe(1);
+    expect(lines(nope.stderr)).toEqual([expect.stringMatching(/^segflow: no sink "nope" in .*shop\.yaml \(sinks: crm\)$/)]);
+    expect(damaged.code).toBe(1);
+    expect(lines(damaged.stderr)).toEqual([expect.stringMatching(/^segflow: .*corrupt\/state\.sqlite is not a readable segflow state file .*: restore it from a backup, or move it away/)]);
+    expect(invalid.code).toBe(1);
+    const body = JSON.parse(invalid.stdout) as { error: { kind: string; message: string } };
+    expect(body.error.kind).toBe('config');
+    expect(body.error.message).toMatch(/broken\.yaml:\d+:\d+ /);
   });
 
   it.concurrent('segflow alone prints the help on stderr, exit 2', async () => {

@@ -28,8 +28,14 @@ export async function sandboxCommand(options: { port: string | undefined; file?:
   }
   const running: Array<{ type: string; sandbox: RunningSandbox }> = [];
   let port = base;
-  for (const [type, start] of Object.entries(SANDBOXES)) {
-    running.push({ type, sandbox: await start({ seed: 1, port: port++, fields: fields.get(type) ?? [] }) });
+  try {
+    for (const [type, start] of Object.entries(SANDBOXES)) {
+      running.push({ type, sandbox: await start({ seed: 1, port: port++, fields: fields.get(type) ?? [] }) });
+    }
+  } catch (error) {
+    // A taken port: stop the simulators already started, so the error ends the process.
+    await Promise.all(running.map(({ sandbox }) => sandbox.stop()));
+    throw error;
   }
   // Secrets go in the environment, never in a mapping (a literal token is a config error): print them as exports.
   const exports: string[] = [];

@@ -1,8 +1,7 @@
-import { formatIssue } from '../../core/config/config-issue.js';
+import { ConfigError } from '../../core/config/config-issue.js';
 import { openWorkspace, type Workspace } from '../../core/runtime/index.js';
 import { SANDBOXES } from '../../connectors/sandbox.js';
 import { createConnectors } from '../../connectors/wiring.js';
-import { EXIT_CODES } from '../exit-codes.js';
 import { loadMapping } from './validate.js';
 
 /**
@@ -12,11 +11,8 @@ import { loadMapping } from './validate.js';
  */
 export async function withWorkspace(file: string, stateDir: string | undefined, work: (workspace: Workspace) => Promise<number>): Promise<number> {
   const loaded = loadMapping(file);
-  if (!loaded.ok) {
-    for (const issue of loaded.issues) process.stderr.write(`${formatIssue(issue)}\n`);
-    process.stderr.write(`${loaded.issues.length} problem(s) in ${file}; nothing was run\n`);
-    return EXIT_CODES.error;
-  }
+  // Every located problem, printed by the CLI's error reporter (as a JSON error object with --json); nothing is run.
+  if (!loaded.ok) throw new ConfigError(loaded.issues);
   const workspace = await openWorkspace({
     mapping: loaded.mapping, mappingFile: file, connectors: createConnectors({ sandboxes: SANDBOXES }), ...(stateDir ? { stateDir } : {}),
   });
