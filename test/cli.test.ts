@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openWorkspace } from '../core/runtime/index.js';
+import { createConnectors } from '../connectors/wiring.js';
+import { loadMapping } from '../cli/commands/validate.js';
 import { REPO_ROOT, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
@@ -152,6 +155,35 @@ sinks:
     const body = JSON.parse(invalid.stdout) as { error: { kind: string; message: string } };
     expect(body.error.kind).toBe('config');
     expect(body.error.message).toMatch(/broken\.yaml:\d+:\d+ /);
+  });
+
+  it.concurrent('while another process owns the event store (as `segflow serve` will), a run says so in one line', async () => {
+    const folder = temporaryDirectory('cli-owned');
+    writeFileSync(join(folder, 'events.jsonl'), '');
+    const mapping = writeMapping(folder, `version: 1
+sources:
+  - id: web
+    type: segment-files
+    path: events.jsonl
+features:
+  include: [frequency]
+segments:
+  - id: all
+    model: rules
+    name: Everyone
+    rule: frequency >= 0
+`, 'owned.yaml');
+    const loaded = loadMapping(mapping);
+    if (!loaded.ok) throw new Error('mapping');
+    const owner = await openWorkspace({ mapping: loaded.mapping, mappingFile: mapping, connectors: createConnectors(), stateDir: join(folder, 'state') });
+    try {
+      await owner.events();
+      const second = await segflow('run', mapping, '--state', join(folder, 'state'));
+      expect(second.code).toBe(1);
+      expect(lines(second.stderr)).toEqual([expect.stringMatching(new RegExp(`^segflow: .*events\\.duckdb is in use by another segflow process \\(PID ${process.pid}\\): wait for it to finish; if it is \`segflow serve\``))]);
+    } finally {
+      await owner.close();
+    }
   });
 
   it.concurrent('segflow alone prints the help on stderr, exit 2', async () => {
