@@ -14,8 +14,8 @@ import { queryState, REPO_ROOT, runMapping, temporaryDirectory, writeMapping } f
  */
 const KILLS = 3;
 // What one `segflow run` child costs to start here and now (tsx, DuckDB, the connectors), measured
-// once at collection. Idle, a kill-and-rerun cycle is a few costs and the final run about 20; the
-// budgets leave about 3x that, so a loaded machine gets more time instead of a timeout.
+// once at collection. The line-by-line case measured about 20 such costs, idle or with two busy
+// loops beside it; 120 leaves room, and a loaded machine gets more time instead of a timeout.
 const CHILD_COST_MS = await measureChildCostMs(['@duckdb/node-api', join(REPO_ROOT, 'connectors', 'sinks', 'harnesses.ts')], REPO_ROOT);
 const TIMEOUT_MS = timeoutInChildCosts(120, CHILD_COST_MS);
 const SETUP_TIMEOUT_MS = timeoutInChildCosts(40, CHILD_COST_MS);

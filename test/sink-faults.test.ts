@@ -3,7 +3,7 @@ import { openStateStore } from '../core/store/state/open-state-store.js';
 import { HARNESSES } from '../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec, type RunningSimulator } from '../core/sync/simulation/index.js';
 import { STATE_DRIVERS } from './support/state-drivers.js';
-import { syncOnce } from './support/sync-once.js';
+import { syncOnce } from '../core/sync/simulation/sync-once.js';
 import { expectVendorMatches } from './support/vendor-expectations.js';
 
 /**

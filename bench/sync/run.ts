@@ -15,7 +15,7 @@ import { HARNESSES } from '../../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec, type SimulatorStats } from '../../core/sync/simulation/index.js';
 import { openEphemeralStateStore } from '../../core/store/state/open-state-store.js';
 import { minimumCalls } from '../../core/sync/batching.js';
-import { syncOnce } from '../../test/support/sync-once.js';
+import { syncOnce } from '../../core/sync/simulation/sync-once.js';
 import { ceilingFor, type Ceiling } from './ceiling.js';
 
 const { values } = parseArgs({

@@ -8,6 +8,7 @@ import { MESSAGE_HASH_SQL } from './message-hash.js';
 /** DEDUP_ORDER over staged columns (ms instead of timestamps, line instead of seq). */
 const STAGE_DEDUP_ORDER = 'ts_ms, received_ms NULLS LAST, properties, line_no';
 import { normalizeStagedFallbacks } from './raw-fallback.js';
+import type { NormalizeSettings } from './stager.js';
 
 export interface BatchOutcome {
   /** Input records stored as new events. */
@@ -18,10 +19,7 @@ export interface BatchOutcome {
   quarantined: number;
 }
 
-export interface NormalizeSettings {
-  now: number;
-  maxFutureMs: number;
-}
+export type { NormalizeSettings } from './stager.js';
 
 export interface CommitRequest {
   sourceId: string;

@@ -1,8 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { normalizeSegmentMessage } from '../events/normalize-segment.js';
 import { storedPayload } from '../ingest/stored-payload.js';
-import type { NormalizeSettings } from './commit-batch.js';
-import type { Stager } from './stager.js';
+import type { NormalizeSettings, Stager } from './stager.js';
 
 /**
  * Lines the bulk SQL path declined (unusual but maybe valid, or invalid):

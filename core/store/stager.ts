@@ -6,3 +6,8 @@ export interface Stager {
   event(event: CanonicalEvent, origin: RecordOrigin, records: number, payload: StoredPayload, lineNo?: number): void;
   reject(origin: RecordOrigin, reason: string, sample: string): void;
 }
+
+export interface NormalizeSettings {
+  now: number;
+  maxFutureMs: number;
+}

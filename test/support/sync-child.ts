@@ -8,7 +8,7 @@
 import { openStateStore, type StateLocation } from '../../core/store/state/open-state-store.js';
 import { HARNESSES } from '../../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec } from '../../core/sync/simulation/index.js';
-import { syncOnce } from './sync-once.js';
+import { syncOnce } from '../../core/sync/simulation/sync-once.js';
 
 const [name, statePath, round, profiles] = process.argv.slice(2);
 const harness = HARNESSES.find((candidate) => candidate.name === name);

@@ -1,13 +1,13 @@
-import type { DesiredRecord, SyncPlan } from '../../core/sync/planner.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/sync/delivery/retry-policy.js';
-import type { ExecutionResult } from '../../core/sync/record-sync.js';
-import type { Sink, SinkSchemaSpec } from '../../core/sync/sink.js';
-import { AccountQueue } from '../../core/sync/delivery/account-queue.js';
-import { syncSink } from '../../core/sync/sync-sink.js';
-import type { StateStore } from '../../core/store/state/state-store.js';
+import type { DesiredRecord, SyncPlan } from '../planner.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../delivery/retry-policy.js';
+import type { ExecutionResult } from '../record-sync.js';
+import type { Sink, SinkSchemaSpec } from '../sink.js';
+import { AccountQueue } from '../delivery/account-queue.js';
+import { syncSink } from '../sync-sink.js';
+import type { StateStore } from '../../store/state/state-store.js';
 
-/** The account key the sink suites keep their state under. */
-export const TEST_ACCOUNT = 'test:account';
+/** The account key simulated syncs (sink suites, bench) keep their state under. */
+export const SIMULATED_ACCOUNT = 'test:account';
 
 /** One sync of a desired population through the engine's own per-sink path (plan → prepare → execute). */
 export async function syncOnce(options: {
@@ -27,7 +27,7 @@ export async function syncOnce(options: {
     return seed / 2_147_483_648;
   };
   const { plan, result } = await syncSink({
-    sink: options.sink, sinkId: 'sink', state: options.state.account(TEST_ACCOUNT), desired: options.desired, spec: options.spec,
+    sink: options.sink, sinkId: 'sink', state: options.state.account(SIMULATED_ACCOUNT), desired: options.desired, spec: options.spec,
     mode: options.mode ?? 'sync', queue, runId: 'test', policy: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 20, maxDelayMs: 200, ...options.policy },
     random, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), now: Date.now, signal: new AbortController().signal,
   });
