@@ -5,7 +5,7 @@ import { createRng } from '../core/random/rng.js';
 import { HARNESSES } from '../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec, type RunningSimulator } from '../core/sync/simulation/index.js';
 import { measureChildCostMs, timeoutInChildCosts } from './support/child-cost.js';
-import { temporaryDirectory } from './support/temporary-directory.js';
+import { STATE_DRIVERS } from './support/state-drivers.js';
 import { expectVendorMatches } from './support/vendor-expectations.js';
 
 /**
@@ -74,7 +74,10 @@ function runChild(args: string[], config: Record<string, unknown>, vendorRequest
   });
 }
 
-describe.each(HARNESSES)('sink crash safety: $name', (harness) => {
+// Every vendor against every state driver: what a killed process left in SQLite or PostgreSQL must re-converge the same way.
+const CASES = STATE_DRIVERS.flatMap((driver) => HARNESSES.map((harness) => ({ driver, harness, name: `${harness.name} on ${driver.name}` })));
+
+describe.each(CASES)('sink crash safety: $name', ({ driver, harness }) => {
   let simulator: RunningSimulator | undefined;
   afterEach(async () => {
     await simulator?.stop();
@@ -84,7 +87,8 @@ describe.each(HARNESSES)('sink crash safety: $name', (harness) => {
   it(`converges after ${KILLS} SIGKILLs with no duplicate and no lost removal`, async () => {
     // Latency makes a run last long enough (about a second) for kills to land mid-batch.
     simulator = await harness.startSimulator({ seed: 3, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 25 } });
-    const statePath = JSON.stringify({ driver: 'sqlite', path: join(temporaryDirectory('sink-crash'), 'state.sqlite') });
+    // The child opens the same location after each kill, as a restarted process would.
+    const statePath = JSON.stringify(driver.location(`crash-${harness.name}`));
     const fields = harness.fields;
     // The admin's one-time setup (Salesforce fields, HubSpot properties, lists) before any sync runs.
     const setup = harness.createSink(simulator.sinkConfig);
