@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openStateStore } from '../core/store/state/open-state-store.js';
 import { startHubSpotSimulator } from '../connectors/sinks/hubspot/index.js';
+import { hubspotConnectionYaml, hubspotSecrets } from './support/hubspot-account.js';
 import { postgresUrl } from './support/postgres-state.js';
 import { runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
@@ -16,7 +17,6 @@ const NOW = Date.parse('2026-03-01T00:00:00Z');
 describe('a run on PostgreSQL state', () => {
   it('ingests, segments and syncs; the next run sends nothing and the state is in segflow_<name>', async () => {
     const simulator = await startHubSpotSimulator({ seed: 12, limits: { requests: 1_000, intervalMs: 10_000 } });
-    const config = simulator.sinkConfig as Record<string, string>;
     const name = `pg-run-${randomBytes(4).toString('hex')}`;
     const file = writeMapping(temporaryDirectory('pg-run'), `version: 1
 name: ${name}
@@ -39,19 +39,14 @@ segments:
 sinks:
   - id: crm
     type: hubspot
-    base_url: ${simulator.url}
-    access_token: \${env:TEST_HUBSPOT_TOKEN}
-    refresh_token: \${env:TEST_HUBSPOT_REFRESH}
-    client_id: ${config.client_id}
-    client_secret: \${env:TEST_HUBSPOT_SECRET}
+${hubspotConnectionYaml(simulator)}
     properties:
       segflow_rfm: { segment_of: rfm }
     lists:
       - segment: rfm/champions
 `);
     const env = {
-      ...process.env, SEGFLOW_STATE: '', SEGFLOW_STATE_URL: postgresUrl(),
-      TEST_HUBSPOT_TOKEN: config.access_token ?? '', TEST_HUBSPOT_REFRESH: config.refresh_token ?? '', TEST_HUBSPOT_SECRET: config.client_secret ?? '',
+      ...process.env, SEGFLOW_STATE: '', SEGFLOW_STATE_URL: postgresUrl(), ...hubspotSecrets(simulator),
     };
     const first = await runMapping(file, undefined, () => NOW, env);
     const synced = first.sync?.[0];

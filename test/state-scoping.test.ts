@@ -7,6 +7,7 @@ import { startHubSpotSimulator } from '../connectors/sinks/hubspot/index.js';
 import { SANDBOXES } from '../connectors/sandbox.js';
 import { createConnectors } from '../connectors/wiring.js';
 import { loadMapping } from '../cli/commands/validate.js';
+import { hubspotConnectionYaml, hubspotSecrets } from './support/hubspot-account.js';
 import { runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
@@ -39,19 +40,11 @@ ${sink}`;
 async function openCrm(file: string, simulator: Simulator) {
   const loaded = loadMapping(file);
   if (!loaded.ok) throw new Error('mapping');
-  const config = simulator.sinkConfig as Record<string, string>;
-  const secrets = { TEST_HUBSPOT_TOKEN: config.access_token ?? '', TEST_HUBSPOT_REFRESH: config.refresh_token ?? '', TEST_HUBSPOT_SECRET: config.client_secret ?? '' };
-  return openWorkspace({ mapping: loaded.mapping, mappingFile: file, connectors: createConnectors({ sandboxes: SANDBOXES }), env: { ...env, ...secrets }, now: () => NOW });
+  return openWorkspace({ mapping: loaded.mapping, mappingFile: file, connectors: createConnectors({ sandboxes: SANDBOXES }), env: { ...env, ...hubspotSecrets(simulator) }, now: () => NOW });
 }
 
 function hubspotSink(simulator: Simulator | undefined): string {
-  const target = simulator
-    ? `    base_url: ${simulator.url}
-    access_token: \${env:TEST_HUBSPOT_TOKEN}
-    refresh_token: \${env:TEST_HUBSPOT_REFRESH}
-    client_id: ${String((simulator.sinkConfig as Record<string, string>).client_id)}
-    client_secret: \${env:TEST_HUBSPOT_SECRET}`
-    : '    sandbox: true';
+  const target = simulator ? hubspotConnectionYaml(simulator) : '    sandbox: true';
   return `sinks:
   - id: crm
     type: hubspot
@@ -93,10 +86,6 @@ describe('state belongs to one mapping', () => {
 
 describe('sync state belongs to the vendor account', () => {
   let simulator: Simulator;
-  const tokens = () => {
-    const config = simulator.sinkConfig as Record<string, string>;
-    return { ...env, TEST_HUBSPOT_TOKEN: config.access_token ?? '', TEST_HUBSPOT_REFRESH: config.refresh_token ?? '', TEST_HUBSPOT_SECRET: config.client_secret ?? '' };
-  };
   beforeAll(async () => {
     simulator = await startHubSpotSimulator({ seed: 8, limits: { requests: 1_000, intervalMs: 10_000 } });
   });
@@ -114,7 +103,7 @@ describe('sync state belongs to the vendor account', () => {
     writeMapping(folder, shop(5, 400, hubspotSink(simulator)), 'crm.yaml');
     const loaded = loadMapping(file);
     if (!loaded.ok) throw new Error('mapping');
-    const workspace = await openWorkspace({ mapping: loaded.mapping, mappingFile: file, connectors: createConnectors({ sandboxes: SANDBOXES }), env: tokens(), now: () => NOW });
+    const workspace = await openWorkspace({ mapping: loaded.mapping, mappingFile: file, connectors: createConnectors({ sandboxes: SANDBOXES }), env: { ...env, ...hubspotSecrets(simulator) }, now: () => NOW });
     try {
       const plan = (await syncJob(workspace, { dryRun: true, signal: new AbortController().signal })).sinks[0];
       expect(plan?.newAccount).toBe(true);

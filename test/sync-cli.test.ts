@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubSpotSimulator } from '../connectors/sinks/hubspot/index.js';
+import { hubspotConnectionYaml, hubspotSecrets } from './support/hubspot-account.js';
 import { queryState, REPO_ROOT, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
@@ -34,8 +35,7 @@ describe('segflow run / plan / sync / dlq against a persistent vendor', () => {
 
   beforeAll(async () => {
     simulator = await startHubSpotSimulator({ seed: 4, limits: { requests: 1_000, intervalMs: 10_000 } });
-    const config = simulator.sinkConfig as Record<string, string>;
-    env = { TEST_HUBSPOT_TOKEN: config.access_token ?? '', TEST_HUBSPOT_REFRESH: config.refresh_token ?? '', TEST_HUBSPOT_SECRET: config.client_secret ?? '' };
+    env = hubspotSecrets(simulator);
     mapping = writeMapping(directory, `version: 1
 sources:
   - id: shop
@@ -52,11 +52,7 @@ segments:
 sinks:
   - id: crm
     type: hubspot
-    base_url: ${simulator.url}
-    access_token: \${env:TEST_HUBSPOT_TOKEN}
-    refresh_token: \${env:TEST_HUBSPOT_REFRESH}
-    client_id: ${config.client_id}
-    client_secret: \${env:TEST_HUBSPOT_SECRET}
+${hubspotConnectionYaml(simulator)}
     properties:
       segflow_rfm: { segment_of: rfm }
       segflow_monetary: { feature: monetary }

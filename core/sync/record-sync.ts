@@ -1,9 +1,7 @@
 import type { ConnectorError } from '../errors/connector-error.js';
 import { redactEmails } from '../privacy/redact-text.js';
 import type { SinkAccountState } from '../store/state/sink-account-state.js';
-import type { AccountQueue } from './delivery/account-queue.js';
-import { deliver, type DeliveryOutcome } from './delivery/deliver.js';
-import type { RetryPolicy } from './delivery/retry-policy.js';
+import { deliver, type DeliveryContext, type DeliveryOutcome } from './delivery/deliver.js';
 import { PHASES, toBatches } from './batching.js';
 import type { Sink, SinkBatch, SinkChange, SinkContext, SinkOperation } from './sink.js';
 
@@ -16,18 +14,12 @@ import type { Sink, SinkBatch, SinkChange, SinkContext, SinkOperation } from './
  * vendor (upsert by key, membership add/remove), so a re-run after a crash
  * converges.
  */
-export interface ExecutorOptions {
+export interface ExecutorOptions extends DeliveryContext {
   sink: Sink;
   /** The sink's id in the mapping (dead letters name it). */
   sinkId: string;
   runId: string;
   state: SinkAccountState;
-  queue: AccountQueue;
-  policy: RetryPolicy;
-  random: () => number;
-  sleep: (ms: number) => Promise<void>;
-  now: () => number;
-  signal: AbortSignal;
   onProgress?: (progress: ExecutionProgress) => void;
 }
 

@@ -13,13 +13,17 @@ import { asConnectorError, decideRetry, type RetryPolicy } from './retry-policy.
  * (acknowledged state, a dead letter, an action marked delivered) belongs to
  * the caller: record sync (record-sync.ts) and, with triggers, actions.
  */
-export interface DeliveryOptions<Item> {
+/** How delivery paces, waits and stops: the account's queue, the retry policy, an injected clock, jitter and sleep, Ctrl-C. */
+export interface DeliveryContext {
   queue: AccountQueue;
   policy: RetryPolicy;
   random: () => number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   signal: AbortSignal;
+}
+
+export interface DeliveryOptions<Item> extends DeliveryContext {
   /** Calls in flight at once (the queue holds the account's own limit). */
   parallelBatches: number;
   /** Splits items into vendor calls (sizes, one operation per call …). */
