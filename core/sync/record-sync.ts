@@ -61,7 +61,7 @@ export async function executeChanges(changes: readonly SinkChange[], options: Ex
     byOp: { upsert: tally(), update: tally(), 'list-add': tally(), 'list-remove': tally(), delete: tally() },
     applied: 0, created: 0, skipped: 0, deadLettered: 0, failed: 0, blocked: 0, retries: 0, throttled: 0, failureSamples: [],
   };
-  const context: SinkContext = { request: (label, call) => options.queue.request(label, call), signal: options.signal, now: options.now };
+  const context: SinkContext = { request: (label, call) => options.queue.request(label, call), signal: options.signal, now: options.now, runId: options.runId };
   const vendorIds = new Map<string, string>();
   for (const change of changes) if (change.record.vendorId) vendorIds.set(change.record.profileId, change.record.vendorId);
   const recordFailed = new Set<string>();

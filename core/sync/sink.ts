@@ -142,6 +142,14 @@ export interface SinkContext {
   request<T>(label: string, call: () => Promise<T>): Promise<T>;
   signal: AbortSignal;
   now(): number;
+  /**
+   * The sync run this call belongs to: the same for every retry of a change
+   * within the run, different in the next run. Sinks that give the vendor an
+   * idempotency key scope it by this, so a replay after a lost answer is
+   * dropped by the vendor while a value that comes back in a later run
+   * (A, B, then A again) is not mistaken for a replay.
+   */
+  runId?: string;
 }
 
 export interface Sink {

@@ -3,17 +3,6 @@ import { createSegmentSink } from './segment-sink.js';
 import { startSegmentSimulator } from './simulator/segment-simulator.js';
 
 /**
- * The sink keeps a replayed call's messageId (so Segment drops the replay)
- * within its replay window, which must stay under the time between two
- * syncs (segment-sink.ts): within it, a value that comes back (A, B, A) is
- * dropped as a replay. The suites sync every second or so, and a crash
- * test's finishing run sends back the values the killed run changed,
- * so the window is fitted to that cadence instead of the 10 minutes a
- * scheduled sync gets.
- */
-const SUITE_REPLAY_WINDOW_MS = 200;
-
-/**
  * The Segment entry of the shared sink suites. A record is a profile's
  * merged identify traits keyed by userId (the matching key); a property is
  * the trait of the same name, stored as sent (`null` clears it); a
@@ -41,5 +30,5 @@ export const harness: SinkHarness = {
   writtenAs: (_field, value) => storedText(value),
   supports: { perRecordRejection: false, reportsCreated: false, updatesUnconfirmedRecords: false },
   startSimulator: ({ seed, limits }) => startSegmentSimulator({ seed, limits }),
-  createSink: (config) => createSegmentSink(config, { replayWindowMs: SUITE_REPLAY_WINDOW_MS }),
+  createSink: (config) => createSegmentSink(config),
 };

@@ -3,7 +3,7 @@ import type { SinkChange } from '../../../core/sync/sink.js';
 import { estimatedEventBytes, groupBySize, identifyFor, MAX_EVENT_BYTES } from './identify-messages.js';
 
 const record = { profileId: 'u:1', key: 'user-1' };
-const options = { listNames: new Map([['vip', 'segflow: VIP']]), now: 1_700_000_000_000, replayWindowMs: 600_000 };
+const options = { listNames: new Map([['vip', 'segflow: VIP']]), scope: 'run-1' };
 const upsert = (properties: Record<string, string | number | null>): SinkChange => ({ op: 'upsert', record, properties });
 
 describe('identify messages', () => {
@@ -15,18 +15,18 @@ describe('identify messages', () => {
     expect(identifyFor({ op: 'update', record, properties: { tier: null } }, options)).toMatchObject({ traits: { tier: null } });
   });
 
-  it('gives a replay the same messageId, and a different one to other content, profile or window', () => {
-    const id = (change: SinkChange, now = options.now) => identifyFor(change, { ...options, now })?.messageId;
+  it('gives a replay the same messageId, and a different one to other content, profile or run', () => {
+    const id = (change: SinkChange, scope = options.scope) => identifyFor(change, { ...options, scope })?.messageId;
     const first = id(upsert({ tier: 'gold', score: 3 }));
     expect(first).toMatch(/^segflow-[0-9a-f]{40}$/);
-    // Key order does not matter; a replay a few minutes later inside the window keeps the id.
-    expect(id(upsert({ score: 3, tier: 'gold' }), options.now + 60_000)).toBe(first);
+    // Key order does not matter; a retry within the run keeps the id.
+    expect(id(upsert({ score: 3, tier: 'gold' }))).toBe(first);
     expect(id(upsert({ tier: 'gold', score: 4 }))).not.toBe(first);
     expect(id({ op: 'upsert', record: { profileId: 'u:2', key: 'user-2' }, properties: { tier: 'gold', score: 3 } })).not.toBe(first);
     expect(id({ op: 'list-add', record, list: 'vip' })).not.toBe(id({ op: 'list-remove', record, list: 'vip' }));
     expect(id({ op: 'update', record, properties: { tier: 'gold', score: 3 } })).not.toBe(first);
     // A → B → A a sync later: the second A must reach Segment, so it cannot reuse the first A's id.
-    expect(id(upsert({ tier: 'gold', score: 3 }), options.now + 2 * options.replayWindowMs)).not.toBe(first);
+    expect(id(upsert({ tier: 'gold', score: 3 }), 'run-2')).not.toBe(first);
   });
 
   it('estimates event size from UTF-8 bytes, SDK fields included', () => {

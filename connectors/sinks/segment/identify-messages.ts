@@ -38,10 +38,8 @@ const REQUEST_ENVELOPE_BYTES = 512;
 export interface MessageOptions {
   /** Display names from the last `prepare`, by list key. */
   listNames: ReadonlyMap<string, string>;
-  /** The context's clock, ms. */
-  now: number;
-  /** Width of the replay-deduplication window, ms (see `messageIdFor`). */
-  replayWindowMs: number;
+  /** What a replay shares and a later sync does not: the sync run's id (see `messageIdFor`). */
+  scope: string;
 }
 
 /** The identify call for one change, or `undefined` for an operation a tracking call cannot express (delete). */
@@ -71,22 +69,20 @@ export function identifyFor(change: SinkChange, options: MessageOptions): Identi
 
 /**
  * Segment drops a message whose messageId it saw in roughly the last 24
- * hours. The id is a hash of (profile, operation, content), so a batch
- * replayed after a crash or a lost response is deduplicated instead of
- * delivered twice.
+ * hours. The id is a hash of (profile, operation, content, scope), so a
+ * batch retried after a lost response within the run is deduplicated
+ * instead of delivered twice.
  *
  * Content alone is not enough: a profile that goes A → B → A within 24 h
  * would send A's id twice and Segment would silently drop the second A
- * (its traits would stay at B). The hash therefore also takes the
- * replay window the call falls in (`floor(now / replayWindowMs)`): a
- * replay within the window keeps its id, a later return to the same
- * content gets a new one. A replay that straddles a window boundary is
- * delivered twice, which is harmless for identify (the merge is
- * idempotent); a dropped update is not.
+ * (its traits would stay at B). The scope is the sync run, so a later run's
+ * return to the same content gets a new id. A run that re-sends after a
+ * crash (a new run) delivers twice, which is harmless for identify (the
+ * merge is idempotent); a dropped update is not. (A time window served as
+ * the scope before; it still dropped A, B, A within the window.)
  */
-export function messageIdFor(profileId: string, userId: string, op: string, traits: Record<string, PropertyValue>, options: Pick<MessageOptions, 'now' | 'replayWindowMs'>): string {
-  const window = Math.floor(options.now / options.replayWindowMs);
-  const digest = createHash('sha256').update(JSON.stringify([profileId, userId, op, sortedEntries(traits), window])).digest('hex');
+export function messageIdFor(profileId: string, userId: string, op: string, traits: Record<string, PropertyValue>, options: Pick<MessageOptions, 'scope'>): string {
+  const digest = createHash('sha256').update(JSON.stringify([profileId, userId, op, sortedEntries(traits), options.scope])).digest('hex');
   // Segment asks for messageIds under 100 characters.
   return `segflow-${digest.slice(0, 40)}`;
 }

@@ -216,20 +216,21 @@ describe('Segment sink against the simulator', () => {
     const sink = sinkFor(simulator);
     const clock = () => 1_700_000_000_000;
     const batch = { op: 'upsert' as const, changes: upserts(0, 50) };
-    await sink.apply(batch, recordingContext(clock));
-    // A crash after Segment took the batch but before segflow acknowledged it: the next run sends it again.
-    const replayed = await createSegmentSink(simulator.sinkConfig).apply(batch, recordingContext(clock));
+    await sink.apply(batch, { ...recordingContext(clock), runId: 'run-1' });
+    // The answer was lost (a timeout after Segment took the batch): the run retries it, an hour later even.
+    const replayed = await createSegmentSink(simulator.sinkConfig).apply(batch, { ...recordingContext(() => clock() + 3_600_000), runId: 'run-1' });
     expect(replayed.every((result) => result.status === 'applied')).toBe(true);
     expect(simulator.view.eventCounts()).toEqual({ identifies: 50, otherEvents: 0, deduplicated: 50 });
     expect([...simulator.view.messageCounts().values()].every((count) => count === 2)).toBe(true);
   });
 
-  it('does not lose a return to earlier values (A → B → A) on a later sync', async () => {
+  it('does not lose a return to earlier values (A → B → A) on a later sync, however soon', async () => {
     const simulator = await start();
     const sink = sinkFor(simulator);
-    const at = (minutes: number) => () => 1_700_000_000_000 + minutes * 60_000;
-    for (const [minutes, op] of [[0, 'list-add'], [60, 'list-remove'], [120, 'list-add']] as const) {
-      await sink.apply({ op, list: 'champions', changes: membership(op, [1]) }, recordingContext(at(minutes)));
+    // Three syncs a second apart (the old 10-minute window dropped the third as a replay of the first).
+    const at = (seconds: number) => () => 1_700_000_000_000 + seconds * 1_000;
+    for (const [run, op] of [[0, 'list-add'], [1, 'list-remove'], [2, 'list-add']] as const) {
+      await sink.apply({ op, list: 'champions', changes: membership(op, [1]) }, { ...recordingContext(at(run)), runId: `run-${run}` });
     }
     expect(simulator.view.users().get('user-1')).toEqual({ champions: true });
   });

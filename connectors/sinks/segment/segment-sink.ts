@@ -27,9 +27,8 @@ export interface SegmentSinkOptions {
   /** Per request, from when the account queue lets it go. @default 10000 */
   httpRequestTimeoutMs?: number;
   /**
-   * A replayed call keeps its messageId (and Segment drops it) only within
-   * this window; see `messageIdFor`. Keep it under the time between two
-   * syncs. @default 600000 (10 minutes)
+   * Without a run id in the context (a direct call), the messageId scope is
+   * this time window instead; see `messageIdFor`. @default 600000 (10 minutes)
    */
   replayWindowMs?: number;
 }
@@ -70,13 +69,13 @@ export function createSegmentSink(rawConfig: unknown, options: SegmentSinkOption
     const results: Array<ChangeResult | undefined> = batch.changes.map(() => undefined);
     // One message per distinct messageId; a change repeated in the batch shares its outcome.
     const pending = new Map<string, { message: IdentifyMessage; bytes: number; indexes: number[] }>();
-    const now = context.now();
+    const scope = context.runId ?? `window-${Math.floor(context.now() / replayWindowMs)}`;
     batch.changes.forEach((change, index) => {
       if (change.op === 'update' && change.record.vendorId === undefined) {
         results[index] = { status: 'skipped', reason: UNKNOWN_PROFILE };
         return;
       }
-      const message = identifyFor(change, { listNames, now, replayWindowMs });
+      const message = identifyFor(change, { listNames, scope });
       if (!message) {
         results[index] = { status: 'failed', error: unsupported(change) };
         return;

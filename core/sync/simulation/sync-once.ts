@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DesiredRecord, SyncPlan } from '../planner.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../delivery/retry-policy.js';
 import type { ExecutionResult } from '../record-sync.js';
@@ -28,7 +29,7 @@ export async function syncOnce(options: {
   };
   const { plan, result } = await syncSink({
     sink: options.sink, sinkId: 'sink', state: options.state.account(SIMULATED_ACCOUNT), desired: options.desired, spec: options.spec,
-    mode: options.mode ?? 'sync', queue, runId: 'test', policy: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 20, maxDelayMs: 200, ...options.policy },
+    mode: options.mode ?? 'sync', queue, runId: `simulated-${randomUUID()}`, policy: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 20, maxDelayMs: 200, ...options.policy },
     random, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), now: Date.now, signal: new AbortController().signal,
   });
   await queue.close();
