@@ -43,7 +43,10 @@ export function adoptLegacyStateDir(mappingFile: string, stateDir: string): stri
   const legacyState = join(legacyDir, 'state.sqlite');
   if (!existsSync(legacyState)) return undefined;
   const owners = legacyRunMappings(legacyState);
-  if (owners.length !== 1 || owners[0] !== resolve(mappingFile)) return undefined;
+  if (owners.length !== 1 || owners[0] !== resolve(mappingFile)) {
+    const written = owners.length === 0 ? 'no recorded mapping' : owners.length === 1 ? owners[0] : `${owners.length} mappings`;
+    return `${legacyDir} holds state of an older segflow written by ${written}: it is left for that mapping (its next run moves it), and this mapping starts in ${stateDir}`;
+  }
   mkdirSync(stateDir, { recursive: true });
   for (const entry of readdirSync(legacyDir)) {
     if (STATE_FILES.test(entry)) renameSync(join(legacyDir, entry), join(stateDir, entry));
