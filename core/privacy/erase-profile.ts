@@ -18,7 +18,7 @@ export async function eraseProfilesByEmail(duck: DuckDBConnection, state: StateS
     const counted = await duck.runAndReadAll('SELECT (SELECT count(*) FROM erase_profiles), (SELECT count(*) FROM events WHERE id_key IN (SELECT id_key FROM erase_keys))');
     const [profiles, events] = (counted.getRows()[0] ?? [0, 0]).map(Number) as [number, number];
     await duck.run('DELETE FROM events WHERE id_key IN (SELECT id_key FROM erase_keys)');
-    for (const table of ['features', 'segment_members']) {
+    for (const table of ['features', 'features_previous', 'segment_members']) {
       const exists = await duck.runAndReadAll(`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '${table}'`);
       if (Number(exists.getRows()[0]?.[0] ?? 0) > 0) await duck.run(`DELETE FROM ${table} WHERE profile_id IN (SELECT profile_id FROM erase_profiles)`);
     }
