@@ -3,6 +3,7 @@ import { Duration } from './durations.js';
 import { SECRET_REFERENCE } from './secrets.js';
 import { SINK_COMMON_FIELDS, type SinkMapping } from './sink-schema.js';
 import { MODEL_SEGMENTATIONS } from './model-schema.js';
+import { AnalysisSection, type AnalysisConfig } from './analysis-schema.js';
 
 /**
  * The YAML mapping format. Input schemas only (no transforms), so
@@ -110,6 +111,7 @@ export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.Zo
       features: Features,
       segments: z.array(Segmentation).min(1),
       sinks: z.array(Sink).default([]).describe('Where segments go: HubSpot, Salesforce, Marketo, Segment.'),
+      analysis: AnalysisSection.optional(),
       state: z
         .strictObject({
           url: z
@@ -145,4 +147,5 @@ export interface Mapping {
   segments: SegmentationConfig[];
   sinks: SinkMapping[];
   state?: { url?: string };
+  analysis?: AnalysisConfig;
 }
