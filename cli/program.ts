@@ -16,6 +16,7 @@ const commands = {
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   sync: async () => (await import('./commands/sync.js')).syncCommand,
   validate: async () => (await import('./commands/validate.js')).validateCommand,
+  analyze: async () => (await import('./commands/analyze.js')).analyzeCommand,
 };
 
 // Commander types action arguments as any[]: these say what each command's flags parse to.
@@ -124,6 +125,14 @@ export function createProgram(): SegflowProgram {
     .argument('[file]', 'a mapping whose sinks need fields created up front (Salesforce)')
     .option('--port <n>', 'port of the first simulator; the others take the next ones (default: 4010)', portNumber)
     .action(async (file: string | undefined, { port }: { port?: string }) => settle(await (await commands.sandbox())({ port, ...(file ? { file } : {}) })));
+
+  program
+    .command('analyze')
+    .description("journeys, drift since the last run and segment validation, on the last run's segments")
+    .argument('<file>', FILE)
+    .option('--state <dir>', STATE)
+    .option('--json', 'print the analyses as JSON on stdout')
+    .action(async (file: string, { state, json }: StateFlags) => settle(await (await commands.analyze())({ file, state, json: json === true })));
 
   program
     .command('validate')

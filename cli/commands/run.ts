@@ -3,6 +3,7 @@ import { EXIT_CODES } from '../exit-codes.js';
 import { createProgress } from '../output/progress.js';
 import { formatRunSummary } from '../output/summary-table.js';
 import { formatSyncResults } from '../output/sync-table.js';
+import { formatAnalysis } from '../output/analysis-table.js';
 import { interruptSignal, withWorkspace } from './with-workspace.js';
 
 export interface RunCommandOptions {
@@ -26,6 +27,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     });
     progress.done();
     process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
+    if (summary.analysis && !options.json) process.stdout.write(`\n${formatAnalysis(summary.analysis)}`);
     if (summary.sync && !options.json) process.stdout.write(`\n${formatSyncResults(summary.sync, `segflow dlq list ${options.file}`)}`);
     return exitCodeFor(summary.sync === undefined ? 'done' : syncOutcome(summary.sync));
   });

@@ -13,6 +13,7 @@ import type { ModelSegmentationSummary } from '../segments/model-segments.js';
 import type { EventStore } from '../store/event-store.js';
 import type { StateStore } from '../store/state/state-store.js';
 import type { SinkSyncSummary } from '../sync/run-sync.js';
+import type { AnalysisSummary } from '../analysis/analysis-summary.js';
 import { resolveAsOf } from './as-of.js';
 import { UserError } from '../errors/user-error.js';
 
@@ -49,6 +50,8 @@ export interface RunSummary {
   models: ModelSegmentationSummary[];
   /** One entry per sink when the mapping has sinks. */
   sync?: SinkSyncSummary[];
+  /** Journeys, drift and validation, when the mapping has an `analysis` section. */
+  analysis?: AnalysisSummary;
   timingsMs: Record<Stage, number>;
 }
 

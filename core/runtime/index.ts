@@ -5,3 +5,4 @@ export { syncJob, syncOutcome, type SyncJobOptions, type SyncJobResult } from '.
 export { dlqListJob, dlqRetryJob, dlqDiscardJob, type DlqFilter, type ListedDeadLetter } from './dlq-jobs.js';
 export { forgetJob, type ForgetRequest, type ForgetResult } from './forget-job.js';
 export { mappingName, defaultStateDir } from './state-directory.js';
+export { analyzeJob, type AnalysisSummary } from './analyze-job.js';

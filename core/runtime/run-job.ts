@@ -2,6 +2,7 @@ import { runPipeline, type RunSummary, type Stage } from '../pipeline/run-pipeli
 import type { SourceRunCounts } from '../ingest/ingest-runner.js';
 import type { ExecutionProgress } from '../sync/record-sync.js';
 import { newRunId } from './run-id.js';
+import { analyzeJob } from './analyze-job.js';
 import { syncJob } from './sync-job.js';
 import type { Workspace } from './workspace.js';
 
@@ -29,6 +30,8 @@ export async function runJob(workspace: Workspace, options: RunJobOptions): Prom
       ...(options.onStage ? { onStage: options.onStage } : {}),
       ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),
     });
+    // The mapping asked for analyses: they read this run's segments and features, before the sync.
+    if (workspace.mapping.analysis !== undefined) summary.analysis = await analyzeJob(workspace);
     if (workspace.mapping.sinks.length > 0) {
       options.onStage?.('sync');
       const started = performance.now();

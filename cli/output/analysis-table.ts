@@ -1,0 +1,39 @@
+import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
+
+const percent = (value: number | null | undefined) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : `${(100 * value).toFixed(1)}%`);
+const number = (value: number) => value.toLocaleString('en-US');
+const pValue = (value: number) => (value < 1e-4 ? value.toExponential(1) : value.toFixed(4));
+
+/** `segflow analyze` and the end of `segflow run`: the journey, drift and validation tables. */
+export function formatAnalysis(analysis: AnalysisSummary): string {
+  const out: string[] = [];
+  const journeys = analysis.journeys;
+  if (journeys) {
+    out.push(`journeys (${journeys.by}): ${number(journeys.journeys)} journeys, ${number(journeys.events)} events`);
+    out.push('  funnel');
+    for (const step of journeys.funnel.steps) {
+      out.push(`    ${step.name.padEnd(10)} ${number(step.reached).padStart(9)}  from previous ${percent(step.conversionFromPrevious).padStart(6)}  drop-off ${number(step.dropOff)}`);
+    }
+    out.push(`  reaching ${journeys.goal} (before leaving), by state`);
+    for (const state of journeys.toGoal) out.push(`    ${state.state.padEnd(10)} ${percent(state.probability).padStart(6)}  expected steps ${state.expectedSteps.toFixed(2)}`);
+    out.push('  top paths');
+    for (const path of journeys.topPaths.paths.slice(0, 5)) out.push(`    ${percent(path.share).padStart(6)}  ${path.label}`);
+  }
+  if (analysis.drift === null) out.push('drift: first run, nothing to compare with');
+  else if (analysis.drift) {
+    out.push(`drift since the last run: ${analysis.drift.recluster ? `RE-CLUSTER RECOMMENDED (${analysis.drift.reasons.join('; ')})` : 'no re-cluster needed'}`);
+    for (const feature of analysis.drift.features) {
+      out.push(`    ${feature.feature.padEnd(24)} PSI ${feature.psi.toFixed(3)} (${feature.psiLevel}, ${feature.psiBins} bins)  KS D ${feature.ksStatistic.toFixed(3)} p ${pValue(feature.ksPValue)}  mean shift ${feature.meanShift.toFixed(2)}σ`);
+    }
+  }
+  for (const validation of analysis.validation ?? []) {
+    const conversion = validation.conversionTest;
+    const value = validation.valueTest;
+    out.push(`validation of ${validation.segmentation}: conversion ${conversion ? `χ² ${conversion.statistic.toFixed(1)}, p ${pValue(conversion.p)}, Cramér's V ${conversion.cramersV.toFixed(2)}` : 'not testable'}; value ${value ? `Kruskal–Wallis H ${value.statistic.toFixed(1)}, p ${pValue(value.p)}, ε² ${value.epsilonSquared.toFixed(2)}` : 'not testable'}`);
+    for (const segment of validation.segments) {
+      const aov = segment.averageOrderValue;
+      out.push(`    ${segment.name.padEnd(28)} ${number(segment.members).padStart(7)}  converted ${percent(segment.conversionRate.estimate)} [${percent(segment.conversionRate.low)}, ${percent(segment.conversionRate.high)}]  retained ${percent(segment.retentionRate.estimate)}  AOV ${aov ? aov.mean.toFixed(2) : '–'}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

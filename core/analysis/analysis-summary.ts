@@ -1,0 +1,11 @@
+import type { DriftBetweenRuns } from './drift-between-runs.js';
+import type { JourneyReport } from './journey-report.js';
+import type { SegmentationValidation } from './segment-validation.js';
+
+/** What the analyses of a run found (the run summary's `analysis`, `segflow analyze --json`). */
+export interface AnalysisSummary {
+  journeys?: JourneyReport;
+  /** Null on a first run (nothing to compare with). */
+  drift?: DriftBetweenRuns | null;
+  validation?: SegmentationValidation[];
+}

@@ -1,0 +1,11 @@
+export { logBeta, logGamma } from './log-gamma.js';
+export { regularizedGammaP, regularizedGammaQ } from './incomplete-gamma.js';
+export { regularizedBeta, regularizedBetaComplement } from './incomplete-beta.js';
+export { erf, erfc } from './erfc.js';
+export { normalCdf, normalDensity, normalQuantile, normalSurvival, normalSurvivalQuantile, normalTwoSidedP } from './normal.js';
+export { chiSquareCdf, chiSquareSurvival } from './chi-square.js';
+export { studentTCdf, studentTDensity, studentTSurvival, studentTSurvivalQuantile, studentTTwoSidedP } from './student-t.js';
+export { fSurvival } from './f-distribution.js';
+export { averageRanks, type Ranking } from './rank.js';
+export { mean, sampleVariance } from './moments.js';
+export { relativeError } from './relative-error.js';

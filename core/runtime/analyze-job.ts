@@ -1,0 +1,28 @@
+import type { AnalysisSummary } from '../analysis/analysis-summary.js';
+import { driftBetweenRuns } from '../analysis/drift-between-runs.js';
+import { journeyReport } from '../analysis/journey-report.js';
+import { validateSegmentations } from '../analysis/segment-validation.js';
+import { UserError } from '../errors/user-error.js';
+import type { Workspace } from './workspace.js';
+
+/**
+ * `segflow analyze` and the analysis step of `segflow run` (issue 12): the
+ * analyses the mapping's `analysis:` section asks for, on the segments and
+ * features the last run stored. Read-only: it changes no state.
+ */
+export type { AnalysisSummary } from '../analysis/analysis-summary.js';
+
+export async function analyzeJob(workspace: Workspace): Promise<AnalysisSummary> {
+  if (!workspace.hasEvents()) throw new UserError(`nothing to analyze in ${workspace.stateDir}: run \`segflow run ${workspace.mappingFile}\` first`);
+  const duck = (await workspace.events()).connection;
+  const tables = await duck.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name IN ('identity_map', 'features', 'segment_members')");
+  if (Number(tables.getRows()[0]?.[0] ?? 0) < 3) throw new UserError(`nothing to analyze in ${workspace.stateDir}: run \`segflow run ${workspace.mappingFile}\` first`);
+  const config = workspace.mapping.analysis ?? {};
+  const summary: AnalysisSummary = {};
+  // With no section (or an empty one), every analysis runs on its defaults.
+  const all = Object.keys(config).length === 0;
+  if (all || config.journeys !== undefined) summary.journeys = await journeyReport(duck, workspace.mapping);
+  if (all || config.drift !== undefined) summary.drift = await driftBetweenRuns(duck, workspace.mapping);
+  if (all || config.validation !== undefined) summary.validation = await validateSegmentations(duck, workspace.mapping);
+  return summary;
+}

@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeWorld } from '../core/generate/index.js';
+import { runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
+
+/**
+ * The analyses of a run, as `--json` shows them (issue 12): a journey table,
+ * drift between two runs (a re-run with nothing new is not flagged; a
+ * planted shift in spend is), and a validation table per segmentation.
+ */
+const NOW = Date.parse('2026-08-01T00:00:00Z');
+const USERS = 600;
+
+describe('analysis in the run summary', () => {
+  it('journeys, drift between runs (none, then a planted shift) and validation', async () => {
+    const directory = temporaryDirectory('analysis-run');
+    await writeWorld(join(directory, 'events', 'a.jsonl'), { seed: 8, users: USERS, start: Date.UTC(2026, 0, 1), days: 180 });
+    const mapping = writeMapping(directory, `version: 1
+sources:
+  - id: web
+    type: segment-files
+    path: events
+features:
+  as_of: "2026-07-01"
+  include: [recency_days, frequency, frequency_90d, monetary]
+segments:
+  - id: rfm
+    model: rfm
+analysis:
+  drift:
+    features: [frequency, monetary, recency_days]
+  journeys: {}
+  validation: {}
+`);
+    const first = await runMapping(mapping, join(directory, 'state'), () => NOW);
+    const journeys = first.analysis?.journeys;
+    expect(journeys?.funnel.steps.map((step) => step.name)).toEqual(['view', 'cart', 'checkout', 'purchase']);
+    const reached = journeys?.funnel.steps.map((step) => step.reached) ?? [];
+    expect(reached[0]).toBeGreaterThan(reached[3] as number);
+    expect(journeys?.toGoal.find((state) => state.state === 'checkout')?.probability).toBeGreaterThan(journeys?.toGoal.find((state) => state.state === 'view')?.probability as number);
+    expect(first.analysis?.drift).toBeNull();
+    const validation = first.analysis?.validation?.[0];
+    expect(validation?.segmentation).toBe('rfm');
+    expect(validation?.segments.length).toBeGreaterThan(3);
+    expect(validation?.valueTest?.p).toBeLessThan(1e-6);
+
+    const unchanged = await runMapping(mapping, join(directory, 'state'), () => NOW);
+    expect(unchanged.analysis?.drift?.recluster).toBe(false);
+    expect(Math.max(...(unchanged.analysis?.drift?.features.map((feature) => feature.psi) ?? [1]))).toBeLessThan(0.01);
+
+    // Every customer places one large extra order: spend shifts, the rest does not.
+    const orders = Array.from({ length: USERS }, (_, index) => JSON.stringify({
+      type: 'track', messageId: `planted-${index}`, userId: `user-${index}`, event: 'Order Completed', timestamp: '2026-06-15T12:00:00Z',
+      properties: { order_id: `planted-${index}`, revenue: 2_000, currency: 'USD' },
+    }));
+    writeFileSync(join(directory, 'events', 'b.jsonl'), `${orders.join('\n')}\n`);
+    const shifted = await runMapping(mapping, join(directory, 'state'), () => NOW);
+    const drift = shifted.analysis?.drift;
+    expect(drift?.recluster).toBe(true);
+    const monetary = drift?.features.find((feature) => feature.feature === 'monetary');
+    expect(monetary?.psi).toBeGreaterThan(0.25);
+    expect(drift?.reasons.join(' ')).toMatch(/monetary/);
+  });
+});
