@@ -5,8 +5,8 @@
  * from the start cell solves (I − R)·ARL = 1, where R holds the transitions
  * among non-signalling cells. Observations are standardized: x ~ N(shift, 1).
  */
-import { solveLinearSystem } from './gaussian-elimination.js';
-import { normalCdf } from './normal-distribution.js';
+import { luDecompose, luSolve } from '../stats/lu-decomposition.js';
+import { normalCdf } from '../stats/normal.js';
 
 export interface MarkovOptions {
   /** Mean shift of the observations in σ units. @default 0 */
@@ -45,7 +45,7 @@ export function oneSidedCusumArl(k: number, h: number, shift: number, states: nu
       matrix[from * states + to] = (from === to ? 1 : 0) - probability;
     }
   }
-  return solveLinearSystem(matrix, new Float64Array(states).fill(1), states)[0] as number;
+  return luSolve(luDecompose(matrix, states), new Float64Array(states).fill(1))[0] as number;
 }
 
 /**
@@ -70,6 +70,6 @@ export function ewmaAverageRunLength(lambda: number, limitWidth: number, options
       matrix[from * states + to] = (from === to ? 1 : 0) - probability;
     }
   }
-  const lengths = solveLinearSystem(matrix, new Float64Array(states).fill(1), states);
+  const lengths = luSolve(luDecompose(matrix, states), new Float64Array(states).fill(1));
   return lengths[(states - 1) / 2] as number;
 }

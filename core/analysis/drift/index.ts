@@ -2,8 +2,6 @@ export { ewmaChart, type EwmaChart, type EwmaOptions } from './ewma-chart.js';
 export { cusumChart, type CusumChart, type CusumOptions } from './cusum-chart.js';
 export { cusumAverageRunLength, ewmaAverageRunLength, oneSidedCusumArl, type MarkovOptions } from './average-run-length.js';
 export { simulateCusumArl, simulateEwmaArl, type SimulatedArl, type SimulationOptions } from './simulated-run-length.js';
-export { solveLinearSystem } from './gaussian-elimination.js';
-export { normalCdf } from './normal-distribution.js';
 export { populationStabilityIndex, psiLevel, PSI_MODERATE, PSI_SIGNIFICANT, type PsiLevel, type PsiOptions, type PsiResult } from './psi.js';
 export { ksTwoSample, type KsMethod, type KsResult } from './ks-two-sample.js';
 export { kolmogorovSurvival, smirnovSurvival } from './kolmogorov-distribution.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { absorbingChain, absorptionProbability, expectedStepsFrom } from './absorbing-chain.js';
-import { luDecompose, luInverse, luSolve } from './lu-decomposition.js';
+import { luDecompose, luInverse, luSolve } from '../stats/lu-decomposition.js';
 
 // a and b each flip a coin: a → b or lose, b → a or win. By hand: h(a) = 1/3, h(b) = 2/3, two steps from either.
 const NAMES = ['a', 'b', 'win', 'lose'];

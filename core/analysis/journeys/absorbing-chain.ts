@@ -15,7 +15,7 @@
  *
  * Solved with the partial-pivot LU in lu-decomposition.ts (why not a library: see there).
  */
-import { luDecompose, luInverse } from './lu-decomposition.js';
+import { luDecompose, luInverse } from '../stats/lu-decomposition.js';
 
 export interface ChainInput {
   /** Row-major `size × size` transition probabilities. */
