@@ -5,7 +5,7 @@ import { writeWorld } from '../core/generate/index.js';
 import { runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
- * The analyses of a run, as `--json` shows them (issue 12): a journey table,
+ * The analyses of a run, as `--json` shows them (issue 12): a journey table, a revenue trend,
  * drift between two runs (a re-run with nothing new is not flagged; a
  * planted shift in spend is), and a validation table per segmentation.
  */
@@ -32,6 +32,7 @@ analysis:
     features: [frequency, monetary, recency_days]
   journeys: {}
   validation: {}
+  trends: {}
 `);
     const first = await runMapping(mapping, join(directory, 'state'), () => NOW);
     const journeys = first.analysis?.journeys;
@@ -44,6 +45,13 @@ analysis:
     expect(validation?.segmentation).toBe('rfm');
     expect(validation?.segments.length).toBeGreaterThan(3);
     expect(validation?.valueTest?.p).toBeLessThan(1e-6);
+    const trends = first.analysis?.trends;
+    expect(trends?.days).toBeGreaterThan(150);
+    expect(trends?.strength.seasonal).toBeGreaterThanOrEqual(0);
+    expect(trends?.strength.seasonal).toBeLessThanOrEqual(1);
+    expect(trends?.forecast).toHaveLength(14);
+    for (const day of trends?.forecast ?? []) expect(day.lower <= day.mean && day.mean <= day.upper).toBe(true);
+    expect(trends?.series.observed.length).toBe(trends?.days);
 
     const unchanged = await runMapping(mapping, join(directory, 'state'), () => NOW);
     expect(unchanged.analysis?.drift?.recluster).toBe(false);

@@ -26,6 +26,14 @@ export function formatAnalysis(analysis: AnalysisSummary): string {
       out.push(`    ${feature.feature.padEnd(24)} PSI ${feature.psi.toFixed(3)} (${feature.psiLevel}, ${feature.psiBins} bins)  KS D ${feature.ksStatistic.toFixed(3)} p ${pValue(feature.ksPValue)}  mean shift ${feature.meanShift.toFixed(2)}σ`);
     }
   }
+  const trends = analysis.trends;
+  if (trends === null) out.push('trends: fewer than four weeks of orders');
+  else if (trends) {
+    out.push(`revenue trend: ${trends.days} days from ${trends.start}; strength of trend ${trends.strength.trend.toFixed(2)}, of weekly seasonality ${trends.strength.seasonal.toFixed(2)}`);
+    for (const change of trends.changes) out.push(`    level change on ${change.day}: ${change.mean.toFixed(0)} a day`);
+    const total = trends.forecast.reduce((sum, day) => sum + day.mean, 0);
+    out.push(`    forecast, next ${trends.forecast.length} days: ${total.toFixed(0)} in all (first day ${trends.forecast[0]?.mean.toFixed(0)} [${trends.forecast[0]?.lower.toFixed(0)}, ${trends.forecast[0]?.upper.toFixed(0)}])`);
+  }
   for (const validation of analysis.validation ?? []) {
     const conversion = validation.conversionTest;
     const value = validation.valueTest;

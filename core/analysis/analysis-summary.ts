@@ -1,5 +1,6 @@
 import type { DriftBetweenRuns } from './drift-between-runs.js';
 import type { JourneyReport } from './journey-report.js';
+import type { RevenueTrend } from './revenue-trend.js';
 import type { SegmentationValidation } from './segment-validation.js';
 
 /** What the analyses of a run found (the run summary's `analysis`, `segflow analyze --json`). */
@@ -8,4 +9,6 @@ export interface AnalysisSummary {
   /** Null on a first run (nothing to compare with). */
   drift?: DriftBetweenRuns | null;
   validation?: SegmentationValidation[];
+  /** Null with fewer than four weeks of orders. */
+  trends?: RevenueTrend | null;
 }

@@ -35,11 +35,18 @@ const Validation = z
   })
   .describe('Do segments differ on business KPIs: conversion and value per segment with confidence intervals, chi-square and Kruskal–Wallis tests with effect sizes.');
 
+const Trends = z
+  .strictObject({
+    forecast_days: z.number().int().min(1).max(90).default(14).describe('Days of revenue forecast (Holt-Winters, 95% intervals). @default 14'),
+  })
+  .describe('Daily revenue: robust STL (period 7) with trend and seasonal strength, level changes, a forecast.');
+
 export const AnalysisSection = z
   .strictObject({
     journeys: Journeys.optional(),
     drift: Drift.optional(),
     validation: Validation.optional(),
+    trends: Trends.optional(),
   })
   .describe('Analyses computed after segments (segflow run, segflow analyze).');
 

@@ -1,6 +1,7 @@
 import type { AnalysisSummary } from '../analysis/analysis-summary.js';
 import { driftBetweenRuns } from '../analysis/drift-between-runs.js';
 import { journeyReport } from '../analysis/journey-report.js';
+import { revenueTrend } from '../analysis/revenue-trend.js';
 import { validateSegmentations } from '../analysis/segment-validation.js';
 import { UserError } from '../errors/user-error.js';
 import type { Workspace } from './workspace.js';
@@ -24,5 +25,6 @@ export async function analyzeJob(workspace: Workspace): Promise<AnalysisSummary>
   if (all || config.journeys !== undefined) summary.journeys = await journeyReport(duck, workspace.mapping);
   if (all || config.drift !== undefined) summary.drift = await driftBetweenRuns(duck, workspace.mapping);
   if (all || config.validation !== undefined) summary.validation = await validateSegmentations(duck, workspace.mapping);
+  if (all || config.trends !== undefined) summary.trends = await revenueTrend(duck, workspace.mapping);
   return summary;
 }
