@@ -30,6 +30,7 @@ segments:
 analysis:
   drift:
     features: [frequency, monetary, recency_days]
+    baseline_runs: 2
   journeys: {}
   validation: {}
   trends: {}
@@ -69,5 +70,9 @@ analysis:
     const monetary = drift?.features.find((feature) => feature.feature === 'monetary');
     expect(monetary?.psi).toBeGreaterThan(0.25);
     expect(drift?.reasons.join(' ')).toMatch(/monetary/);
+    // Segment shares are charted from the run history: two identical baseline runs leave no σ to set limits with.
+    const shares = shifted.analysis?.segmentShares ?? [];
+    expect(shares.length).toBe(shifted.segments.length);
+    for (const status of shares) expect(status).toMatchObject({ status: 'insufficient-baseline', reason: expect.stringMatching(/σ is 0/) });
   });
 });

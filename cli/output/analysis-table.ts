@@ -26,6 +26,13 @@ export function formatAnalysis(analysis: AnalysisSummary): string {
       out.push(`    ${feature.feature.padEnd(24)} PSI ${feature.psi.toFixed(3)} (${feature.psiLevel}, ${feature.psiBins} bins)  KS D ${feature.ksStatistic.toFixed(3)} p ${pValue(feature.ksPValue)}  mean shift ${feature.meanShift.toFixed(2)}σ`);
     }
   }
+  const charted = (analysis.segmentShares ?? []).filter((status) => status.status === 'monitored');
+  if (analysis.segmentShares && analysis.segmentShares.length > 0) {
+    const alarms = charted.filter((status) => status.status === 'monitored' && status.alarm).map((status) => status.segment);
+    out.push(charted.length === 0
+      ? `segment shares: ${analysis.segmentShares[0]?.status === 'insufficient-baseline' ? analysis.segmentShares[0].reason : 'not charted'}`
+      : `segment shares (EWMA, CUSUM over runs): ${alarms.length === 0 ? 'in control' : `ALARM for ${alarms.join(', ')}`}`);
+  }
   const trends = analysis.trends;
   if (trends === null) out.push('trends: fewer than four weeks of orders');
   else if (trends) {

@@ -1,4 +1,5 @@
 import type { DriftBetweenRuns } from './drift-between-runs.js';
+import type { SegmentKpiStatus } from './drift/index.js';
 import type { JourneyReport } from './journey-report.js';
 import type { RevenueTrend } from './revenue-trend.js';
 import type { SegmentationValidation } from './segment-validation.js';
@@ -8,6 +9,8 @@ export interface AnalysisSummary {
   journeys?: JourneyReport;
   /** Null on a first run (nothing to compare with). */
   drift?: DriftBetweenRuns | null;
+  /** Each segment's share of profiles across runs, charted by EWMA and CUSUM after `drift.baseline_runs` runs. */
+  segmentShares?: SegmentKpiStatus[];
   validation?: SegmentationValidation[];
   /** Null with fewer than four weeks of orders. */
   trends?: RevenueTrend | null;

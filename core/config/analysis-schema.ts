@@ -24,8 +24,9 @@ const Drift = z
     features: z.array(z.string()).min(1).optional().describe('Features compared between the last run and this one. Default: every numeric feature.'),
     psi_warn: z.number().positive().default(0.1).describe('PSI above this is a moderate shift. @default 0.1'),
     psi_alert: z.number().positive().default(0.25).describe('PSI above this is a major shift and recommends re-clustering. @default 0.25'),
+    baseline_runs: z.number().int().min(2).max(100).default(10).describe('Runs that set each segment share\'s in-control mean and σ before EWMA and CUSUM chart the runs after them. @default 10'),
   })
-  .describe('Feature drift between runs: PSI and the two-sample KS statistic per feature; a re-cluster recommendation.');
+  .describe('Feature drift between runs (PSI and the two-sample KS statistic per feature; a re-cluster recommendation) and EWMA/CUSUM charts of each segment\'s share across runs.');
 
 const Validation = z
   .strictObject({

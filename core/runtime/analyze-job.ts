@@ -2,6 +2,8 @@ import type { AnalysisSummary } from '../analysis/analysis-summary.js';
 import { driftBetweenRuns } from '../analysis/drift-between-runs.js';
 import { journeyReport } from '../analysis/journey-report.js';
 import { revenueTrend } from '../analysis/revenue-trend.js';
+import { monitorSegmentKpis } from '../analysis/drift/index.js';
+import { segmentShareSeries, type RunSegments } from '../analysis/segment-share-history.js';
 import { validateSegmentations } from '../analysis/segment-validation.js';
 import { UserError } from '../errors/user-error.js';
 import type { Workspace } from './workspace.js';
@@ -13,7 +15,8 @@ import type { Workspace } from './workspace.js';
  */
 export type { AnalysisSummary } from '../analysis/analysis-summary.js';
 
-export async function analyzeJob(workspace: Workspace): Promise<AnalysisSummary> {
+/** `current`: the run in progress (not in the run history yet), when called by a run. */
+export async function analyzeJob(workspace: Workspace, current?: RunSegments): Promise<AnalysisSummary> {
   if (!workspace.hasEvents()) throw new UserError(`nothing to analyze in ${workspace.stateDir}: run \`segflow run ${workspace.mappingFile}\` first`);
   const duck = (await workspace.events()).connection;
   const tables = await duck.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name IN ('identity_map', 'features', 'segment_members')");
@@ -23,7 +26,11 @@ export async function analyzeJob(workspace: Workspace): Promise<AnalysisSummary>
   // With no section (or an empty one), every analysis runs on its defaults.
   const all = Object.keys(config).length === 0;
   if (all || config.journeys !== undefined) summary.journeys = await journeyReport(duck, workspace.mapping);
-  if (all || config.drift !== undefined) summary.drift = await driftBetweenRuns(duck, workspace.mapping);
+  if (all || config.drift !== undefined) {
+    summary.drift = await driftBetweenRuns(duck, workspace.mapping);
+    const history = (await workspace.state.runs.recent(200)).filter((run) => run.status === 'succeeded').reverse().map((run) => run.summary);
+    summary.segmentShares = monitorSegmentKpis(segmentShareSeries(history, current), { baselineRuns: config.drift?.baseline_runs ?? 10 });
+  }
   if (all || config.validation !== undefined) summary.validation = await validateSegmentations(duck, workspace.mapping);
   if (all || config.trends !== undefined) summary.trends = await revenueTrend(duck, workspace.mapping);
   return summary;

@@ -31,7 +31,7 @@ export async function runJob(workspace: Workspace, options: RunJobOptions): Prom
       ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),
     });
     // The mapping asked for analyses: they read this run's segments and features, before the sync.
-    if (workspace.mapping.analysis !== undefined) summary.analysis = await analyzeJob(workspace);
+    if (workspace.mapping.analysis !== undefined) summary.analysis = await analyzeJob(workspace, { profiles: summary.profiles, segments: summary.segments });
     if (workspace.mapping.sinks.length > 0) {
       options.onStage?.('sync');
       const started = performance.now();
