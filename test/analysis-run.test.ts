@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeWorld } from '../core/generate/index.js';
@@ -13,7 +15,18 @@ const NOW = Date.parse('2026-08-01T00:00:00Z');
 const USERS = 600;
 
 describe('analysis in the run summary', () => {
-  it('journeys, drift between runs (none, then a planted shift) and validation', async () => {
+  it('journeys, drift between runs (none, then a planted shift, posted to the webhook) and validation', async () => {
+    const received: unknown[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const env = { ...process.env, SEGFLOW_TEST_WEBHOOK: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts?token=secret` };
     const directory = temporaryDirectory('analysis-run');
     await writeWorld(join(directory, 'events', 'a.jsonl'), { seed: 8, users: USERS, start: Date.UTC(2026, 0, 1), days: 180 });
     const mapping = writeMapping(directory, `version: 1
@@ -31,11 +44,12 @@ analysis:
   drift:
     features: [frequency, monetary, recency_days]
     baseline_runs: 2
+    webhook: \${env:SEGFLOW_TEST_WEBHOOK}
   journeys: {}
   validation: {}
   trends: {}
 `);
-    const first = await runMapping(mapping, join(directory, 'state'), () => NOW);
+    const first = await runMapping(mapping, join(directory, 'state'), () => NOW, env);
     const journeys = first.analysis?.journeys;
     expect(journeys?.funnel.steps.map((step) => step.name)).toEqual(['view', 'cart', 'checkout', 'purchase']);
     const reached = journeys?.funnel.steps.map((step) => step.reached) ?? [];
@@ -54,7 +68,7 @@ analysis:
     for (const day of trends?.forecast ?? []) expect(day.lower <= day.mean && day.mean <= day.upper).toBe(true);
     expect(trends?.series.observed.length).toBe(trends?.days);
 
-    const unchanged = await runMapping(mapping, join(directory, 'state'), () => NOW);
+    const unchanged = await runMapping(mapping, join(directory, 'state'), () => NOW, env);
     expect(unchanged.analysis?.drift?.recluster).toBe(false);
     expect(Math.max(...(unchanged.analysis?.drift?.features.map((feature) => feature.psi) ?? [1]))).toBeLessThan(0.01);
 
@@ -64,7 +78,7 @@ analysis:
       properties: { order_id: `planted-${index}`, revenue: 2_000, currency: 'USD' },
     }));
     writeFileSync(join(directory, 'events', 'b.jsonl'), `${orders.join('\n')}\n`);
-    const shifted = await runMapping(mapping, join(directory, 'state'), () => NOW);
+    const shifted = await runMapping(mapping, join(directory, 'state'), () => NOW, env);
     const drift = shifted.analysis?.drift;
     expect(drift?.recluster).toBe(true);
     const monetary = drift?.features.find((feature) => feature.feature === 'monetary');
@@ -74,5 +88,9 @@ analysis:
     const shares = shifted.analysis?.segmentShares ?? [];
     expect(shares.length).toBe(shifted.segments.length);
     for (const status of shares) expect(status).toMatchObject({ status: 'insufficient-baseline', reason: expect.stringMatching(/σ is 0/) });
+    // Only the run with an alert posted, once, with the re-cluster recommendation.
+    expect(shifted.analysis?.webhook).toEqual({ delivered: true, alerts: 1 });
+    expect(received).toEqual([{ mapping: 'mapping', runId: shifted.runId, alerts: [expect.objectContaining({ kind: 'recluster' })] }]);
+    await new Promise((resolve) => server.close(resolve));
   });
 });

@@ -33,6 +33,8 @@ export function formatAnalysis(analysis: AnalysisSummary): string {
       ? `segment shares: ${analysis.segmentShares[0]?.status === 'insufficient-baseline' ? analysis.segmentShares[0].reason : 'not charted'}`
       : `segment shares (EWMA, CUSUM over runs): ${alarms.length === 0 ? 'in control' : `ALARM for ${alarms.join(', ')}`}`);
   }
+  for (const alert of analysis.alerts ?? []) out.push(`ALERT ${alert.message}`);
+  if (analysis.webhook) out.push(analysis.webhook.delivered ? `alerts posted to the webhook (${analysis.webhook.alerts})` : `alerts NOT posted: ${analysis.webhook.error ?? 'unknown'}`);
   const trends = analysis.trends;
   if (trends === null) out.push('trends: fewer than four weeks of orders');
   else if (trends) {

@@ -1,3 +1,4 @@
+import type { DriftAlert } from './drift-alerts.js';
 import type { DriftBetweenRuns } from './drift-between-runs.js';
 import type { SegmentKpiStatus } from './drift/index.js';
 import type { JourneyReport } from './journey-report.js';
@@ -12,6 +13,10 @@ export interface AnalysisSummary {
   /** Each segment's share of profiles across runs, charted by EWMA and CUSUM after `drift.baseline_runs` runs. */
   segmentShares?: SegmentKpiStatus[];
   validation?: SegmentationValidation[];
+  /** Re-cluster recommendations and segment share alarms (posted to `analysis.drift.webhook` when set). */
+  alerts?: DriftAlert[];
+  /** Set when a webhook is configured and there were alerts to post. */
+  webhook?: { delivered: boolean; alerts: number; error?: string };
   /** Null with fewer than four weeks of orders. */
   trends?: RevenueTrend | null;
 }

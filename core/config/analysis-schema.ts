@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECRET_REFERENCE } from './secrets.js';
 
 /**
  * The `analysis:` section (issue 12): journeys, drift between runs and
@@ -24,6 +25,11 @@ const Drift = z
     features: z.array(z.string()).min(1).optional().describe('Features compared between the last run and this one. Default: every numeric feature.'),
     psi_warn: z.number().positive().default(0.1).describe('PSI above this is a moderate shift. @default 0.1'),
     psi_alert: z.number().positive().default(0.25).describe('PSI above this is a major shift and recommends re-clustering. @default 0.25'),
+    webhook: z
+      .string()
+      .regex(SECRET_REFERENCE, { message: 'expected ${env:NAME}: a webhook URL usually carries a token, so it comes from the environment' })
+      .optional()
+      .describe('POST the run\'s drift alerts (re-cluster recommended, segment share alarms) as JSON to this URL: ${env:NAME}.'),
     baseline_runs: z.number().int().min(2).max(100).default(10).describe('Runs that set each segment share\'s in-control mean and σ before EWMA and CUSUM chart the runs after them. @default 10'),
   })
   .describe('Feature drift between runs (PSI and the two-sample KS statistic per feature; a re-cluster recommendation) and EWMA/CUSUM charts of each segment\'s share across runs.');

@@ -3,6 +3,7 @@ import { driftBetweenRuns } from '../analysis/drift-between-runs.js';
 import { journeyReport } from '../analysis/journey-report.js';
 import { revenueTrend } from '../analysis/revenue-trend.js';
 import { monitorSegmentKpis } from '../analysis/drift/index.js';
+import { driftAlerts } from '../analysis/drift-alerts.js';
 import { segmentShareSeries, type RunSegments } from '../analysis/segment-share-history.js';
 import { validateSegmentations } from '../analysis/segment-validation.js';
 import { UserError } from '../errors/user-error.js';
@@ -30,6 +31,7 @@ export async function analyzeJob(workspace: Workspace, current?: RunSegments): P
     summary.drift = await driftBetweenRuns(duck, workspace.mapping);
     const history = (await workspace.state.runs.recent(200)).filter((run) => run.status === 'succeeded').reverse().map((run) => run.summary);
     summary.segmentShares = monitorSegmentKpis(segmentShareSeries(history, current), { baselineRuns: config.drift?.baseline_runs ?? 10 });
+    summary.alerts = driftAlerts(summary);
   }
   if (all || config.validation !== undefined) summary.validation = await validateSegmentations(duck, workspace.mapping);
   if (all || config.trends !== undefined) summary.trends = await revenueTrend(duck, workspace.mapping);

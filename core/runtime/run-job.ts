@@ -2,6 +2,8 @@ import { runPipeline, type RunSummary, type Stage } from '../pipeline/run-pipeli
 import type { SourceRunCounts } from '../ingest/ingest-runner.js';
 import type { ExecutionProgress } from '../sync/record-sync.js';
 import { newRunId } from './run-id.js';
+import { resolveSecret } from '../config/secrets.js';
+import { postAlerts } from './alert-webhook.js';
 import { analyzeJob } from './analyze-job.js';
 import { syncJob } from './sync-job.js';
 import type { Workspace } from './workspace.js';
@@ -31,7 +33,14 @@ export async function runJob(workspace: Workspace, options: RunJobOptions): Prom
       ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),
     });
     // The mapping asked for analyses: they read this run's segments and features, before the sync.
-    if (workspace.mapping.analysis !== undefined) summary.analysis = await analyzeJob(workspace, { profiles: summary.profiles, segments: summary.segments });
+    if (workspace.mapping.analysis !== undefined) {
+      const analysis = await analyzeJob(workspace, { profiles: summary.profiles, segments: summary.segments });
+      const webhook = workspace.mapping.analysis.drift?.webhook;
+      if (webhook !== undefined && (analysis.alerts?.length ?? 0) > 0) {
+        analysis.webhook = await postAlerts(resolveSecret(webhook, workspace.env, 'analysis.drift.webhook'), { mapping: workspace.name, runId, alerts: analysis.alerts ?? [] });
+      }
+      summary.analysis = analysis;
+    }
     if (workspace.mapping.sinks.length > 0) {
       options.onStage?.('sync');
       const started = performance.now();
