@@ -40,6 +40,10 @@ features:
 segments:
   - id: rfm
     model: rfm
+  - id: engagement
+    model: weighted_score
+    features: [frequency, recency_days]
+    weights: { frequency: 1, recency_days: -1 }
 analysis:
   drift:
     features: [frequency, monetary, recency_days]
@@ -60,6 +64,11 @@ analysis:
     expect(validation?.segmentation).toBe('rfm');
     expect(validation?.segments.length).toBeGreaterThan(3);
     expect(validation?.valueTest?.p).toBeLessThan(1e-6);
+    expect(validation?.valueAnova?.p).toBeLessThan(1e-3);
+    // A score that rewards frequent, recent buyers tracks their spend.
+    const score = first.analysis?.scoreCorrelations?.find((correlation) => correlation.score === 'engagement_score');
+    expect(score?.spearman.coefficient).toBeGreaterThan(0.3);
+    expect(score?.spearman.p).toBeLessThan(1e-6);
     const trends = first.analysis?.trends;
     expect(trends?.days).toBeGreaterThan(150);
     expect(trends?.strength.seasonal).toBeGreaterThanOrEqual(0);

@@ -52,5 +52,8 @@ export function formatAnalysis(analysis: AnalysisSummary): string {
       out.push(`    ${segment.name.padEnd(28)} ${number(segment.members).padStart(7)}  converted ${percent(segment.conversionRate.estimate)} [${percent(segment.conversionRate.low)}, ${percent(segment.conversionRate.high)}]  retained ${percent(segment.retentionRate.estimate)}  AOV ${aov ? aov.mean.toFixed(2) : '–'}`);
     }
   }
+  for (const correlation of analysis.scoreCorrelations ?? []) {
+    out.push(`score ${correlation.score} vs ${correlation.kpi}: Spearman ρ ${correlation.spearman.coefficient.toFixed(3)} (p ${pValue(correlation.spearman.p)}, n ${number(correlation.spearman.n)})`);
+  }
   return `${out.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import type { DriftBetweenRuns } from './drift-between-runs.js';
 import type { SegmentKpiStatus } from './drift/index.js';
 import type { JourneyReport } from './journey-report.js';
 import type { RevenueTrend } from './revenue-trend.js';
-import type { SegmentationValidation } from './segment-validation.js';
+import type { ScoreCorrelation, SegmentationValidation } from './segment-validation.js';
 
 /** What the analyses of a run found (the run summary's `analysis`, `segflow analyze --json`). */
 export interface AnalysisSummary {
@@ -13,6 +13,8 @@ export interface AnalysisSummary {
   /** Each segment's share of profiles across runs, charted by EWMA and CUSUM after `drift.baseline_runs` runs. */
   segmentShares?: SegmentKpiStatus[];
   validation?: SegmentationValidation[];
+  /** Model scores against the value KPI. */
+  scoreCorrelations?: ScoreCorrelation[];
   /** Re-cluster recommendations and segment share alarms (posted to `analysis.drift.webhook` when set). */
   alerts?: DriftAlert[];
   /** Set when a webhook is configured and there were alerts to post. */

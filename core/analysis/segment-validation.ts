@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Mapping } from '../config/mapping-schema.js';
-import { sqlString } from '../features/sql-quote.js';
+import { sqlIdentifier, sqlString } from '../features/sql-quote.js';
 import { loadSegmentColumns, tableColumns } from './inputs/segment-columns.js';
-import { chiSquareIndependence, kruskalWallis, segmentKpis, type ChiSquareIndependence, type KruskalWallis, type SegmentKpis, type SegmentMember } from './validation/index.js';
+import { chiSquareIndependence, kruskalWallis, oneWayAnova, segmentKpis, spearmanCorrelation, type ChiSquareIndependence, type Correlation, type KruskalWallis, type OneWayAnova, type SegmentKpis, type SegmentMember } from './validation/index.js';
 
 /**
  * Do a segmentation's segments differ on what the business cares about
@@ -19,7 +19,16 @@ export interface SegmentationValidation {
   /** Null when every profile converted, or none did (nothing to test). */
   conversionTest: ChiSquareIndependence | null;
   valueTest: KruskalWallis | null;
+  /** The same question under normality (ANOVA F, η²), for readers who expect it; Kruskal–Wallis is the one to trust on revenue. */
+  valueAnova: OneWayAnova | null;
   retentionBasis: string;
+}
+
+/** How well a model's score (`<id>_score`, `<id>_anomaly_score`) tracks value per profile: Spearman's ρ with its p. */
+export interface ScoreCorrelation {
+  score: string;
+  kpi: string;
+  spearman: Correlation;
 }
 
 export async function validateSegmentations(duck: DuckDBConnection, mapping: Mapping): Promise<SegmentationValidation[]> {
@@ -62,6 +71,7 @@ export async function validateSegmentations(duck: DuckDBConnection, mapping: Map
       segments: kpis.map((entry) => ({ ...entry, name: names.get(entry.segment) ?? entry.segment })),
       conversionTest: anyConverted && table.length >= 2 ? chiSquareIndependence(table) : null,
       valueTest: groups.length >= 2 && groups.some((group) => group.length > 1) ? kruskalWallis(groups) : null,
+      valueAnova: groups.length >= 2 && groups.reduce((sum, group) => sum + group.length, 0) > groups.length ? oneWayAnova(groups) : null,
       retentionBasis: retention === undefined ? 'converted' : retention === 'recency_days' ? 'recency_days <= 90' : 'frequency_90d > 0',
     });
   }
@@ -91,4 +101,21 @@ function attachOrders(members: SegmentMember[], orders: ReadonlyMap<string, numb
     seen.add(member.segment);
     return { ...member, orderValues: orders.get(member.segment) ?? [] };
   });
+}
+
+/** Spearman's ρ of every model score column with the value KPI, over profiles that have both. */
+export async function scoreCorrelations(duck: DuckDBConnection, mapping: Mapping): Promise<ScoreCorrelation[]> {
+  const value = mapping.analysis?.validation?.value ?? 'monetary';
+  const columns = await tableColumns(duck, 'features');
+  if (!columns.includes(value)) return [];
+  const scores = columns.filter((column) => column.endsWith('_score') && column !== value);
+  const results: ScoreCorrelation[] = [];
+  for (const score of scores) {
+    const [x, y] = [sqlIdentifier(score), sqlIdentifier(value)];
+    const reader = await duck.runAndReadAll(`SELECT ${x}::DOUBLE, ${y}::DOUBLE FROM features WHERE ${x} IS NOT NULL AND ${y} IS NOT NULL`);
+    const rows = reader.getRows();
+    if (rows.length < 3) continue;
+    results.push({ score, kpi: value, spearman: spearmanCorrelation(rows.map(([x]) => Number(x)), rows.map(([, y]) => Number(y))) });
+  }
+  return results;
 }

@@ -5,7 +5,7 @@ import { revenueTrend } from '../analysis/revenue-trend.js';
 import { monitorSegmentKpis } from '../analysis/drift/index.js';
 import { driftAlerts } from '../analysis/drift-alerts.js';
 import { segmentShareSeries, type RunSegments } from '../analysis/segment-share-history.js';
-import { validateSegmentations } from '../analysis/segment-validation.js';
+import { scoreCorrelations, validateSegmentations } from '../analysis/segment-validation.js';
 import { UserError } from '../errors/user-error.js';
 import type { Workspace } from './workspace.js';
 
@@ -33,7 +33,10 @@ export async function analyzeJob(workspace: Workspace, current?: RunSegments): P
     summary.segmentShares = monitorSegmentKpis(segmentShareSeries(history, current), { baselineRuns: config.drift?.baseline_runs ?? 10 });
     summary.alerts = driftAlerts(summary);
   }
-  if (all || config.validation !== undefined) summary.validation = await validateSegmentations(duck, workspace.mapping);
+  if (all || config.validation !== undefined) {
+    summary.validation = await validateSegmentations(duck, workspace.mapping);
+    summary.scoreCorrelations = await scoreCorrelations(duck, workspace.mapping);
+  }
   if (all || config.trends !== undefined) summary.trends = await revenueTrend(duck, workspace.mapping);
   return summary;
 }
