@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openWorkspace } from '../core/runtime/index.js';
 import { createConnectors } from '../connectors/wiring.js';
 import { loadMapping } from '../cli/commands/validate.js';
-import { REPO_ROOT, temporaryDirectory, writeMapping } from './support/run-mapping.js';
+import { EVERYONE_MAPPING, REPO_ROOT, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
  * The command line as a user meets it: help and version, and every mistake
@@ -119,19 +119,7 @@ describe('segflow command line', () => {
 
   it.concurrent('a sink that is not in the mapping, a corrupt state file and a bad mapping: one line each, exit 1', async () => {
     const folder = temporaryDirectory('cli-errors');
-    const mapping = writeMapping(folder, `version: 1
-sources:
-  - id: web
-    type: segment-files
-    path: events.jsonl
-features:
-  include: [frequency]
-segments:
-  - id: all
-    model: rules
-    name: Everyone
-    rule: frequency >= 0
-sinks:
+    const mapping = writeMapping(folder, `${EVERYONE_MAPPING}sinks:
   - id: crm
     type: hubspot
     sandbox: true
@@ -160,19 +148,7 @@ sinks:
   it.concurrent('while another process owns the event store (as `segflow serve` will), a run says so in one line', async () => {
     const folder = temporaryDirectory('cli-owned');
     writeFileSync(join(folder, 'events.jsonl'), '');
-    const mapping = writeMapping(folder, `version: 1
-sources:
-  - id: web
-    type: segment-files
-    path: events.jsonl
-features:
-  include: [frequency]
-segments:
-  - id: all
-    model: rules
-    name: Everyone
-    rule: frequency >= 0
-`, 'owned.yaml');
+    const mapping = writeMapping(folder, EVERYONE_MAPPING, 'owned.yaml');
     const loaded = loadMapping(mapping);
     if (!loaded.ok) throw new Error('mapping');
     const owner = await openWorkspace({ mapping: loaded.mapping, mappingFile: mapping, connectors: createConnectors(), stateDir: join(folder, 'state') });

@@ -6,7 +6,7 @@ import { MIGRATIONS } from '../core/store/sql/migrations.js';
 import { openWorkspace, type Workspace } from '../core/runtime/index.js';
 import { createConnectors } from '../connectors/wiring.js';
 import { loadMapping } from '../cli/commands/validate.js';
-import { temporaryDirectory, writeMapping } from './support/run-mapping.js';
+import { EVERYONE_MAPPING, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
  * A `.segflow/` written by segflow before 0.2 (one directory for every
@@ -15,19 +15,6 @@ import { temporaryDirectory, writeMapping } from './support/run-mapping.js';
  * and its sink state adopted by the account the sink writes to; a mapping
  * that did not write it starts afresh and leaves it for its owner.
  */
-const MAPPING = `version: 1
-sources:
-  - id: web
-    type: segment-files
-    path: events.jsonl
-features:
-  include: [frequency]
-segments:
-  - id: all
-    model: rules
-    name: Everyone
-    rule: frequency >= 0
-`;
 
 function writeLegacyState(directory: string, mappingFile: string): void {
   mkdirSync(directory, { recursive: true });
@@ -54,7 +41,7 @@ describe('state written by segflow before 0.2', () => {
 
   it('moves into the mapping\'s own directory, and the sink\'s state is adopted once by its account', async () => {
     const folder = temporaryDirectory('legacy');
-    const file = writeMapping(folder, MAPPING, 'shop.yaml');
+    const file = writeMapping(folder, EVERYONE_MAPPING, 'shop.yaml');
     writeLegacyState(join(folder, '.segflow'), file);
     const workspace = await open(file);
     workspaces.push(workspace);
@@ -72,8 +59,8 @@ describe('state written by segflow before 0.2', () => {
 
   it('is left for the mapping that wrote it; another mapping starts afresh', async () => {
     const folder = temporaryDirectory('legacy-other');
-    const owner = writeMapping(folder, MAPPING, 'shop.yaml');
-    const other = writeMapping(folder, MAPPING, 'promo.yaml');
+    const owner = writeMapping(folder, EVERYONE_MAPPING, 'shop.yaml');
+    const other = writeMapping(folder, EVERYONE_MAPPING, 'promo.yaml');
     writeLegacyState(join(folder, '.segflow'), owner);
     const workspace = await open(other);
     workspaces.push(workspace);

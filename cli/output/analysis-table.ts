@@ -19,7 +19,7 @@ export function formatAnalysis(analysis: AnalysisSummary): string {
     out.push('  top paths');
     for (const path of journeys.topPaths.paths.slice(0, 5)) out.push(`    ${percent(path.share).padStart(6)}  ${path.label}`);
   }
-  if (analysis.drift === null) out.push('drift: first run, nothing to compare with');
+  if (analysis.drift === null) out.push('drift: no earlier run\'s features to compare with (they are kept by runs of a mapping with an analysis section)');
   else if (analysis.drift) {
     out.push(`drift since the last run: ${analysis.drift.recluster ? `RE-CLUSTER RECOMMENDED (${analysis.drift.reasons.join('; ')})` : 'no re-cluster needed'}`);
     for (const feature of analysis.drift.features) {

@@ -8,7 +8,7 @@ import type { ScoreCorrelation, SegmentationValidation } from './segment-validat
 /** What the analyses of a run found (the run summary's `analysis`, `segflow analyze --json`). */
 export interface AnalysisSummary {
   journeys?: JourneyReport;
-  /** Null on a first run (nothing to compare with). */
+  /** Null when no earlier run's features were kept (a first run, or runs without an analysis section). */
   drift?: DriftBetweenRuns | null;
   /** Each segment's share of profiles across runs, charted by EWMA and CUSUM after `drift.baseline_runs` runs. */
   segmentShares?: SegmentKpiStatus[];

@@ -7,8 +7,9 @@ import { tableColumns } from './inputs/segment-columns.js';
 /**
  * Feature drift between the last run and this one (issue 12, part 3): PSI
  * and the two-sample KS statistic per feature on `features_previous` (kept by
- * the pipeline) against `features`, and whether to re-cluster. Null on a
- * first run, when there is nothing to compare with.
+ * the pipeline when the mapping has an analysis section) against
+ * `features`, and whether to re-cluster. Null when there is nothing to
+ * compare with (a first run, or runs without an analysis section).
  */
 export type DriftBetweenRuns = DriftReport & { compared: string[] };
 

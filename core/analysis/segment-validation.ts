@@ -44,7 +44,7 @@ export async function validateSegmentations(duck: DuckDBConnection, mapping: Map
   for (const segmentation of segmentations) {
     const loaded = await loadSegmentColumns(duck, segmentation, columns);
     if (loaded.segments.length < 2) continue;
-    const orders = await orderValuesBySegment(duck, segmentation, mapping.features.events.order);
+    const orders = await orderValuesByProfile(duck, segmentation, mapping.features.events.order);
     const conversion = loaded.columns[converted] as Float64Array;
     const values = loaded.columns[value] as Float64Array;
     const retained = retention ? (loaded.columns[retention] as Float64Array) : undefined;
@@ -56,12 +56,12 @@ export async function validateSegmentations(duck: DuckDBConnection, mapping: Map
       if (label < 0) continue;
       const didConvert = (conversion[row] as number) > 0;
       const stillActive = retained === undefined ? didConvert : retention === 'recency_days' ? (retained[row] as number) <= 90 : (retained[row] as number) > 0;
-      // Order values live on the orders, not the profiles: they are attached per segment below.
-      members.push({ segment: (loaded.segments[label] as { id: string }).id, converted: didConvert, retained: stillActive, orderValues: [] });
+      const profileId = loaded.profileIds[row] as string;
+      members.push({ segment: (loaded.segments[label] as { id: string }).id, converted: didConvert, retained: stillActive, orderValues: orders.get(profileId) ?? [] });
       (byLabel[label] as number[])[didConvert ? 0 : 1] += 1;
       if (Number.isFinite(values[row])) (valueGroups[label] as number[]).push(values[row] as number);
     }
-    const kpis = segmentKpis(attachOrders(members, orders));
+    const kpis = segmentKpis(members);
     const names = new Map(loaded.segments.map((segment) => [segment.id, segment.name]));
     const table = byLabel.filter(([yes, no]) => (yes as number) + (no as number) > 0);
     const anyConverted = table.some(([yes]) => (yes as number) > 0) && table.some(([, no]) => (no as number) > 0);
@@ -78,31 +78,20 @@ export async function validateSegmentations(duck: DuckDBConnection, mapping: Map
   return results;
 }
 
-/** Order revenue per segment of a segmentation (the AOV's observations). */
-async function orderValuesBySegment(duck: DuckDBConnection, segmentation: string, orderEvent: string): Promise<Map<string, number[]>> {
-  const reader = await duck.runAndReadAll(`SELECT m.segment_id, e.revenue FROM events e JOIN identity_map i ON i.id_key = e.id_key
+/** Order revenue per member of a segmentation (the AOV's observations). */
+async function orderValuesByProfile(duck: DuckDBConnection, segmentation: string, orderEvent: string): Promise<Map<string, number[]>> {
+  const reader = await duck.runAndReadAll(`SELECT m.profile_id, e.revenue FROM events e JOIN identity_map i ON i.id_key = e.id_key
     JOIN segment_members m ON m.profile_id = i.profile_id JOIN segments s ON s.segment_id = m.segment_id
     WHERE s.segmentation = ${sqlString(segmentation)} AND e.type = 'track' AND e.event = ${sqlString(orderEvent)} AND e.revenue IS NOT NULL`);
-  const bySegment = new Map<string, number[]>();
-  for (const [segment, revenue] of reader.getRows()) {
-    const key = String(segment);
-    let values = bySegment.get(key);
-    if (!values) bySegment.set(key, (values = []));
+  const byProfile = new Map<string, number[]>();
+  for (const [profile, revenue] of reader.getRows()) {
+    const key = String(profile);
+    let values = byProfile.get(key);
+    if (!values) byProfile.set(key, (values = []));
     values.push(Number(revenue));
   }
-  return bySegment;
+  return byProfile;
 }
-
-/** Gives each segment's first member the segment's orders: segmentKpis pools a segment's orders for its AOV. */
-function attachOrders(members: SegmentMember[], orders: ReadonlyMap<string, number[]>): SegmentMember[] {
-  const seen = new Set<string>();
-  return members.map((member) => {
-    if (seen.has(member.segment)) return member;
-    seen.add(member.segment);
-    return { ...member, orderValues: orders.get(member.segment) ?? [] };
-  });
-}
-
 /** Spearman's ρ of every model score column with the value KPI, over profiles that have both. */
 export async function scoreCorrelations(duck: DuckDBConnection, mapping: Mapping): Promise<ScoreCorrelation[]> {
   const value = mapping.analysis?.validation?.value ?? 'monetary';

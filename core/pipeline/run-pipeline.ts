@@ -91,9 +91,12 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       const plan = compileFeatureSql({
         features: mapping.features, extra: extra.filter((name) => !custom.has(name)), sessionGapMs: durationMs(mapping.sessions.gap), asOf,
       });
-      // The last run's features stay beside the new ones: drift between runs is measured on them (core/analysis).
-      const previous = await duck.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'features'");
-      if (Number(previous.getRows()[0]?.[0] ?? 0) > 0) await duck.run('CREATE OR REPLACE TABLE features_previous AS SELECT * FROM features');
+      // With an analysis section, the last run's features stay beside the new ones: drift between runs is
+      // measured on them (core/analysis). Without one, the copy would be work on every run for nobody.
+      if (mapping.analysis !== undefined) {
+        const previous = await duck.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'features'");
+        if (Number(previous.getRows()[0]?.[0] ?? 0) > 0) await duck.run('CREATE OR REPLACE TABLE features_previous AS SELECT * FROM features');
+      }
       await duck.run(plan.sql);
       for (const statement of missingValueSql(mapping.features.missing)) await duck.run(statement);
       const scaling = mapping.features.scaling;

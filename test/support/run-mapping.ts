@@ -14,6 +14,21 @@ export const SHARED_DATASETS = resolve(REPO_ROOT, '..', 'shared', 'datasets');
 
 export { temporaryDirectory } from './temporary-directory.js';
 
+/** The smallest mapping that runs: events.jsonl beside it, one rule segment of everyone. Append sections to it. */
+export const EVERYONE_MAPPING = `version: 1
+sources:
+  - id: web
+    type: segment-files
+    path: events.jsonl
+features:
+  include: [frequency]
+segments:
+  - id: all
+    model: rules
+    name: Everyone
+    rule: frequency >= 0
+`;
+
 /** Writes a mapping file into `directory` and returns its path. */
 export function writeMapping(directory: string, text: string, name = 'mapping.yaml'): string {
   const file = join(directory, name);

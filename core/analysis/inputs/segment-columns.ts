@@ -9,6 +9,8 @@ import { sqlIdentifier, sqlString } from '../../features/sql-quote.js';
  */
 export interface SegmentColumns {
   segments: Array<{ id: string; name: string }>;
+  /** In `labels` order (by profile id). */
+  profileIds: string[];
   labels: Int32Array;
   columns: Record<string, Float64Array>;
 }
@@ -20,21 +22,24 @@ export async function loadSegmentColumns(duck: DuckDBConnection, segmentation: s
   const from = `FROM segment_members m JOIN segments s USING (segment_id) JOIN features f USING (profile_id) WHERE s.segmentation = ${sqlString(segmentation)}`;
   const total = Number((await duck.runAndReadAll(`SELECT count(*) ${from}`)).getRows()[0]?.[0] ?? 0);
   const labels = new Int32Array(total);
+  const profileIds = new Array<string>(total);
   const values = columns.map(() => new Float64Array(total));
-  const result = await duck.stream(`SELECT m.segment_id${columns.map((name) => `, f.${sqlIdentifier(name)}::DOUBLE`).join('')} ${from} ORDER BY m.profile_id`);
+  const result = await duck.stream(`SELECT m.segment_id, m.profile_id${columns.map((name) => `, f.${sqlIdentifier(name)}::DOUBLE`).join('')} ${from} ORDER BY m.profile_id`);
   let row = 0;
   for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const ids = chunk.getColumnVector(0);
-    const vectors = columns.map((_, column) => chunk.getColumnVector(column + 1));
+    const profiles = chunk.getColumnVector(1);
+    const vectors = columns.map((_, column) => chunk.getColumnVector(column + 2));
     for (let item = 0; item < chunk.rowCount && row < total; item++, row++) {
       labels[row] = position.get(String(ids.getItem(item))) ?? -1;
+      profileIds[row] = String(profiles.getItem(item));
       vectors.forEach((vector, column) => {
         const value = vector.getItem(item);
         (values[column] as Float64Array)[row] = typeof value === 'number' && Number.isFinite(value) ? value : Number.NaN;
       });
     }
   }
-  return { segments, labels, columns: Object.fromEntries(columns.map((name, column) => [name, values[column] as Float64Array])) };
+  return { segments, profileIds, labels, columns: Object.fromEntries(columns.map((name, column) => [name, values[column] as Float64Array])) };
 }
 
 /** A feature column of `table` (`features`, or `features_previous`: the last run's) as a Float64Array, missing values dropped. */

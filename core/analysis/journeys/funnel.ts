@@ -10,7 +10,7 @@
  * is compared with all sequences: its "conversion from previous" is the share
  * of sequences that entered the funnel at all.
  */
-import { quantileOfSorted } from './quantile.js';
+import { quantile } from '../../features/scaling.js';
 import { assertValidSequences, sequenceCount, stateIndices, type StateSequences } from './sequences.js';
 
 export interface TimeToConvert {
@@ -93,5 +93,6 @@ function timeStats(elapsed: Float64Array, stepCount: number, step: number): Time
     if (!Number.isNaN(value)) times.push(value);
   }
   const sorted = Float64Array.from(times).sort();
-  return { count: sorted.length, median: quantileOfSorted(sorted, 0.5), p90: quantileOfSorted(sorted, 0.9) };
+  // null, not NaN, for no data: it survives JSON.
+  return { count: sorted.length, median: sorted.length === 0 ? null : quantile(sorted, 0.5), p90: sorted.length === 0 ? null : quantile(sorted, 0.9) };
 }

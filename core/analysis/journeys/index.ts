@@ -1,4 +1,4 @@
-// The journey analyses; transition-matrix, lu-decomposition and quantile are internal helpers.
+// The journey analyses; transition-matrix is an internal helper.
 export * from './sequences.js';
 export * from './wilson-interval.js';
 export * from './markov-transitions.js';
