@@ -36,3 +36,10 @@ export function deadLetterId(value: string): number {
   if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a dead-letter id as segflow dlq list prints it, e.g. 12');
   return parsed;
 }
+
+/** A port to listen on; 0 lets the system pick a free one (the chosen URL is logged). */
+export function listenPort(value: string): string {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
+  return value;
+}

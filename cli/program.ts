@@ -1,6 +1,6 @@
 import { Command, Option, type CommanderError } from 'commander';
 import { EXIT_CODES, exitCodeHelp } from './exit-codes.js';
-import { deadLetterId, isoDate, nonNegativeNumber, portNumber } from './option-parsers.js';
+import { deadLetterId, isoDate, listenPort, nonNegativeNumber, portNumber } from './option-parsers.js';
 import { packageVersion } from './package-version.js';
 import { UsageError } from './usage-error.js';
 
@@ -17,6 +17,7 @@ const commands = {
   sync: async () => (await import('./commands/sync.js')).syncCommand,
   validate: async () => (await import('./commands/validate.js')).validateCommand,
   analyze: async () => (await import('./commands/analyze.js')).analyzeCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
 };
 
 // Commander types action arguments as any[]: these say what each command's flags parse to.
@@ -135,10 +136,20 @@ export function createProgram(): SegflowProgram {
     .action(async (file: string, { state, json }: StateFlags) => settle(await (await commands.analyze())({ file, state, json: json === true })));
 
   program
+    .command('serve')
+    .description("a long-lived server: Segment's HTTP Tracking API and webhook receiver for the mapping's segment-api sources; until SIGTERM or Ctrl-C")
+    .argument('<file>', FILE)
+    .option('--state <dir>', STATE)
+    .option('--host <address>', 'address to listen on (default: 127.0.0.1)')
+    .option('--port <n>', 'port to listen on; 0 picks a free one (default: 8088)', listenPort)
+    .action(async (file: string, { state, host, port }: { state?: string; host?: string; port?: string }) =>
+      settle(await (await commands.serve())({ file, ...(state ? { state } : {}), host: host ?? '127.0.0.1', port: Number(port ?? 8088) })));
+
+  program
     .command('validate')
     .description('check a mapping; every problem at file:line:col')
     .argument('<file>', FILE)
-    .action(async (file: string) => settle((await commands.validate())(file, (text) => process.stdout.write(text))));
+    .action(async (file: string) => settle(await (await commands.validate())(file, (text) => process.stdout.write(text))));
 
   program
     .command('generate')

@@ -6,6 +6,7 @@ import type { Sink } from '../core/sync/sink.js';
 import { CsvOrdersSourceSchema, createCsvOrdersSource } from './sources/file/index.js';
 import { SegmentFilesSourceSchema, createSegmentFilesSource } from './sources/segment/index.js';
 import { SyntheticSourceSchema, createSyntheticSource } from './sources/synthetic/index.js';
+import { SegmentApiSourceSchema, createSegmentApiSource } from './sources/segment-api/index.js';
 import { createHubSpotSink, HubSpotSinkSchema } from './sinks/hubspot/index.js';
 import { createMarketoSink, MarketoSinkSchema } from './sinks/marketo/index.js';
 import { createSalesforceSink, SalesforceSinkSchema } from './sinks/salesforce/index.js';
@@ -35,6 +36,7 @@ const SOURCES: Record<string, SourceRegistration> = {
   },
   'csv-orders': { schema: CsvOrdersSourceSchema, create: () => createCsvOrdersSource() as Source<unknown> },
   synthetic: { schema: SyntheticSourceSchema, create: () => createSyntheticSource() as Source<unknown> },
+  'segment-api': { schema: SegmentApiSourceSchema, create: () => createSegmentApiSource() as Source<unknown> },
 };
 
 export const SINKS: Readonly<Record<string, SinkRegistration>> = {

@@ -43,6 +43,8 @@ export interface SourceContext {
   signal: AbortSignal;
   /** Directory of the mapping file: relative paths resolve against it. */
   baseDir: string;
+  /** The mapping's state directory: sources that keep files of their own (the ingest API's spool) keep them here. */
+  stateDir?: string;
   /**
    * Optional bulk path for a whole Segment JSONL file: the engine loads it in
    * one transaction together with `cursor` (which must mark the file done)

@@ -75,7 +75,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
   {
     const duck = store.connection;
     const sources = await timed('ingest', () => runIngest({
-      store, sources: options.sources, runId, baseDir: options.baseDir, now: options.now, signal: options.signal,
+      store, sources: options.sources, runId, baseDir: options.baseDir, stateDir: options.stateDir, now: options.now, signal: options.signal,
       batchEvents: mapping.ingest.batch_events, maxFutureMs: durationMs(mapping.ingest.max_future), onProgress: options.onIngestProgress,
     }));
     if (options.signal.aborted) {

@@ -1,0 +1,115 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { resolveSecret } from '../../core/config/secrets.js';
+import { openSpoolWriter, type SpoolWriter } from '../../core/ingest/spool/spool-writer.js';
+import { spoolBacklogBytes, parseSpoolCursor } from '../../core/ingest/spool/spool-reader.js';
+import type { Workspace } from '../../core/runtime/index.js';
+import { registerSegmentApiRoutes, spoolDirectory, type SegmentApiSourceConfig } from '../../connectors/sources/segment-api/index.js';
+import type { SegmentApiEndpoint } from '../../connectors/sources/segment-api/tracking-api-routes.js';
+import { startIngestLoader, type IngestLoader } from './ingest-loader.js';
+import { createWorkQueue } from './work-queue.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  /** How often accepted events are moved into the event store. @default 500 ms */
+  loadIntervalMs?: number;
+  /** 429 once this many journal bytes wait for the loader. @default 1 GiB */
+  maxBacklogBytes?: number;
+  /** 429 once this many bytes wait for an fsync. @default 64 MiB */
+  maxPendingBytes?: number;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly loader: IngestLoader;
+  /** Stops accepting, answers what is in flight, loads the journals, closes the workspace's writers. */
+  close(): Promise<void>;
+}
+
+/**
+ * `segflow serve`: one long-lived process that owns the workspace. Today it
+ * serves the Segment-compatible ingest API and webhook receiver for every
+ * `segment-api` source, and loads what they accept into the event store.
+ * Logs are pino JSON without request bodies, addresses or query strings (no
+ * PII); write keys never reach a log.
+ */
+export async function startServer(workspace: Workspace, options: ServeOptions): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ base: { mapping: workspace.name } });
+  const configs = workspace.mapping.sources.filter((source) => source.type === 'segment-api') as unknown as SegmentApiSourceConfig[];
+  // Open the event store now: the server owns it while it runs (a CLI run gets a clear "in use" message).
+  const store = await workspace.events();
+  const writers = new Map<string, SpoolWriter>();
+  const backlog = new Map<string, number>();
+  const endpoints: SegmentApiEndpoint[] = [];
+  const maxBacklog = options.maxBacklogBytes ?? 1024 ** 3;
+  const maxPending = options.maxPendingBytes ?? 64 * 1024 ** 2;
+  try {
+    for (const config of configs) {
+      const writer = await openSpoolWriter(spoolDirectory(workspace.stateDir, config.id));
+      writers.set(config.id, writer);
+      endpoints.push({
+        sourceId: config.id,
+        writeKeys: config.write_keys.map((key, index) => resolveSecret(key, workspace.env, `sources.${config.id}.write_keys[${index}]`)),
+        ...(config.webhook_secret ? { webhookSecret: resolveSecret(config.webhook_secret, workspace.env, `sources.${config.id}.webhook_secret`) } : {}),
+        append: (lines) => writer.append(lines),
+        saturated: () => writer.pendingBytes > maxPending || (backlog.get(config.id) ?? 0) > maxBacklog,
+      });
+    }
+  } catch (error) {
+    for (const writer of writers.values()) await writer.close();
+    throw error;
+  }
+  const sources = workspace.connectors.sources(workspace.mapping).filter((entry) => writers.has(entry.id));
+  const queue = createWorkQueue();
+  const loader = startIngestLoader(workspace, sources, queue, {
+    intervalMs: options.loadIntervalMs ?? 500,
+    log: (message, fields) => logger.info(fields, message),
+  });
+  const refreshBacklog = async () => {
+    for (const config of configs) {
+      const cursor = parseSpoolCursor((await store.progress(config.id))?.cursor) ?? undefined;
+      backlog.set(config.id, spoolBacklogBytes(spoolDirectory(workspace.stateDir, config.id), cursor));
+    }
+  };
+  const backlogTimer = setInterval(() => void refreshBacklog().catch(() => undefined), 1000);
+
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 4 * 1024 * 1024,
+    // Segment's libraries keep connections open; the default 72 s keep-alive suits them.
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // One line per refused request (never the body); successes are counted, not logged.
+    if (reply.statusCode >= 400) request.log.info({ method: request.method, path: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, 'request refused');
+  });
+  let accepted = 0;
+  await registerSegmentApiRoutes(app, { endpoints, now: workspace.now, onAccepted: (_source, events) => { accepted += events; } });
+  app.get('/healthz', async () => ({
+    status: loader.totals.lastError === null ? 'ok' : 'degraded',
+    accepted,
+    loaded: loader.totals.loaded,
+    backlogBytes: Object.fromEntries(backlog),
+    ...(loader.totals.lastError ? { lastLoadError: loader.totals.lastError } : {}),
+  }));
+  const address = await app.listen({ host: options.host, port: options.port });
+  logger.info({ url: address, sources: configs.map((config) => config.id) }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: address,
+    app,
+    loader,
+    close: () => (closing ??= (async () => {
+      clearInterval(backlogTimer);
+      // In-flight requests finish (each waits for its fsync) before close resolves.
+      await app.close();
+      for (const writer of writers.values()) await writer.close();
+      await loader.stop();
+      logger.info({ accepted, loaded: loader.totals.loaded }, 'stopped');
+    })()),
+  };
+}

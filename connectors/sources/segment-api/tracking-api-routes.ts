@@ -1,0 +1,105 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isKnownWriteKey, requestWriteKey } from './write-key.js';
+import { decodeTrackingRequest, SINGLE_EVENT_PATHS, type SingleEventPath } from './tracking-request.js';
+import { verifyWebhookSignature } from './webhook-signature.js';
+
+/** What the routes need of one segment-api source, resolved by the server. */
+export interface SegmentApiEndpoint {
+  sourceId: string;
+  writeKeys: readonly string[];
+  webhookSecret?: string;
+  /** Durable append (resolves after fsync). */
+  append(lines: string): Promise<void>;
+  /** True when the journal is too far ahead of the loader or the disk: answer 429. */
+  saturated(): boolean;
+}
+
+export interface SegmentApiRoutesOptions {
+  endpoints: readonly SegmentApiEndpoint[];
+  now: () => number;
+  /** Seconds a saturated server asks clients to wait. @default 2 */
+  retryAfterSeconds?: number;
+  /** Counts for /metrics and the logs. */
+  onAccepted?: (sourceId: string, events: number) => void;
+}
+
+/** Bodies above this are refused by Fastify itself (413); Segment's own 500 KB rule is ours (400, named). */
+const RAW_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Segment's HTTP Tracking API (`/v1/batch`, `/v1/track`, …) and the Webhooks
+ * destination receiver, answering 200 only once the events are durable.
+ * Bodies are taken raw (a Buffer) whatever their Content-Type: gzip and
+ * signatures need the bytes, and real clients mislabel both.
+ */
+export async function registerSegmentApiRoutes(app: FastifyInstance, options: SegmentApiRoutesOptions): Promise<void> {
+  const retryAfter = String(options.retryAfterSeconds ?? 2);
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: RAW_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+    const accept = async (endpoint: SegmentApiEndpoint, lines: string, events: number, reply: FastifyReply) => {
+      if (endpoint.saturated()) {
+        return reply.code(429).header('Retry-After', retryAfter).send({ success: false, error: 'ingest queue is full; retry after the Retry-After delay' });
+      }
+      try {
+        await endpoint.append(lines);
+      } catch (error) {
+        reply.log.error({ source: endpoint.sourceId, err: { message: (error as Error).message } }, 'journal write failed');
+        return reply.code(503).header('Retry-After', retryAfter).send({ success: false, error: 'events could not be made durable; retry' });
+      }
+      options.onAccepted?.(endpoint.sourceId, events);
+      return reply.code(200).send({ success: true });
+    };
+
+    const tracking = (path: 'batch' | SingleEventPath) => async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const decoded = decodeTrackingRequest({
+        endpoint: path, body, contentEncoding: header(request, 'content-encoding'), receivedAt: new Date(options.now()).toISOString(),
+      });
+      // The key is checked before the body's verdict is shown: an unauthenticated caller learns nothing.
+      const key = requestWriteKey(header(request, 'authorization'), decoded.ok ? decoded.writeKey : bodyWriteKeyHint(body));
+      const endpoint = options.endpoints.find((candidate) => isKnownWriteKey(key, candidate.writeKeys));
+      if (!endpoint) {
+        return reply.code(401).send({ success: false, error: key === undefined ? 'missing write key (HTTP Basic "writeKey:" or writeKey in the body)' : 'unknown write key' });
+      }
+      if (!decoded.ok) {
+        request.log.info({ source: endpoint.sourceId, reason: decoded.message }, 'request refused');
+        return reply.code(400).send({ success: false, error: decoded.message });
+      }
+      return accept(endpoint, decoded.lines, decoded.events, reply);
+    };
+
+    scope.post('/v1/batch', tracking('batch'));
+    for (const path of Object.keys(SINGLE_EVENT_PATHS) as SingleEventPath[]) scope.post(`/v1/${path}`, tracking(path));
+
+    scope.post<{ Params: { sourceId: string } }>('/webhooks/segment/:sourceId', async (request, reply) => {
+      const endpoint = options.endpoints.find((candidate) => candidate.sourceId === request.params.sourceId && candidate.webhookSecret !== undefined);
+      if (!endpoint || endpoint.webhookSecret === undefined) return reply.code(404).send({ success: false, error: 'no webhook receiver for this source' });
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const verdict = verifyWebhookSignature(body, header(request, 'x-signature'), endpoint.webhookSecret);
+      if (!verdict.ok) {
+        // Logged without the payload: an attacker's body is not ours to keep.
+        request.log.warn({ source: endpoint.sourceId, reason: verdict.reason }, 'webhook refused');
+        return reply.code(401).send({ success: false, error: verdict.reason });
+      }
+      const items = Array.isArray(verdict.payload) ? verdict.payload : [verdict.payload];
+      const decoded = decodeTrackingRequest({
+        endpoint: 'batch', body: Buffer.from(JSON.stringify({ batch: items })), contentEncoding: undefined, receivedAt: new Date(options.now()).toISOString(),
+      });
+      if (!decoded.ok) return reply.code(400).send({ success: false, error: decoded.message });
+      return accept(endpoint, decoded.lines, decoded.events, reply);
+    });
+  });
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A refused body may still name its write key; only the key is looked for, so the 401/400 order holds. */
+function bodyWriteKeyHint(body: Buffer): string | undefined {
+  const match = /"writeKey"\s*:\s*"([^"\\]{1,200})"/.exec(body.subarray(0, 4096).toString('utf8'));
+  return match?.[1];
+}
