@@ -65,7 +65,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   const sources = workspace.connectors.sources(workspace.mapping).filter((entry) => writers.has(entry.id));
   const queue = createWorkQueue();
   const loader = startIngestLoader(workspace, sources, queue, {
-    intervalMs: options.loadIntervalMs ?? 500,
+    intervalMs: options.loadIntervalMs ?? Number(process.env.SEGFLOW_LOAD_INTERVAL_MS ?? 500),
     log: (message, fields) => logger.info(fields, message),
   });
   const refreshBacklog = async () => {

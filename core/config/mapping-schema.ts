@@ -79,7 +79,23 @@ const RuleSegment = z.strictObject({
   rule: z.string().min(1).describe('An expression over features, e.g. recency_days > 60 and frequency_90d >= 3'),
 });
 
-const Segmentation = z.discriminatedUnion('model', [RfmSegmentation, RuleSegment, ...MODEL_SEGMENTATIONS]);
+const AudienceSegmentation = z
+  .strictObject({
+    id: Identifier,
+    model: z.literal('audiences'),
+    audiences: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Audience keys to keep (Engage computation_key, e.g. vip_shoppers); each becomes segment <id>/<key>. Default: every key seen in entered/exited events. Identify traits ({<key>: true|false}) count only for listed keys.'),
+    names: z.record(z.string(), z.string().min(1)).default({}).describe('Display names per audience key; default the key.'),
+    entered_event: z.string().min(1).default('Audience Entered'),
+    exited_event: z.string().min(1).default('Audience Exited'),
+    key_property: z.string().min(1).default('audience_key').describe('The track property naming the audience.'),
+  })
+  .describe("Memberships computed elsewhere (Segment Engage audiences, Mixpanel cohorts): each profile's latest entered/exited event (or identify trait) per audience decides, so sinks use them like segflow's own segments.");
+
+const Segmentation = z.discriminatedUnion('model', [RfmSegmentation, RuleSegment, AudienceSegmentation, ...MODEL_SEGMENTATIONS]);
 
 export const NOT_SUPPORTED_YET = ['triggers', 'schedule'] as const;
 
@@ -134,6 +150,7 @@ export type FeaturesConfig = z.infer<typeof Features>;
 export type SegmentationConfig = z.infer<typeof Segmentation>;
 export type RuleSegmentConfig = z.infer<typeof RuleSegment>;
 export type RfmSegmentationConfig = z.infer<typeof RfmSegmentation>;
+export type AudienceSegmentationConfig = z.infer<typeof AudienceSegmentation>;
 
 /** The parsed mapping as core sees it: sources are opaque to core. */
 export interface Mapping {

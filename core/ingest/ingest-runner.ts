@@ -34,7 +34,7 @@ export interface IngestOptions {
   runId: string;
   baseDir: string;
   /** The mapping's state directory (the ingest API's spool lives there). */
-  stateDir: string;
+  stateDir?: string;
   now: () => number;
   signal: AbortSignal;
   /** Commit at the first checkpoint after this many staged records. */
@@ -71,7 +71,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     now: options.now,
     signal: options.signal,
     baseDir: options.baseDir,
-    stateDir: options.stateDir,
+    ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
     bulkLoadSegmentFile: async (request) => {
       if (stagedSinceCheckpoint || options.signal.aborted) return false;
       if (pendingCursor !== undefined) {

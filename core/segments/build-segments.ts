@@ -6,6 +6,7 @@ import { RFM_SEGMENTS } from './rfm-names.js';
 import { rfmScoreSql } from './rfm-sql.js';
 import { sqlIdentifier } from '../features/sql-quote.js';
 import type { StateStore } from '../store/state/state-store.js';
+import { buildAudienceSegments } from './audience-segments.js';
 import { buildModelSegmentation, type ModelMemory, type ModelSegmentationSummary } from './model-segments.js';
 
 export interface SegmentSummary {
@@ -36,8 +37,8 @@ export async function buildSegments(duck: DuckDBConnection, state: StateStore, s
   await duck.run('CREATE OR REPLACE TABLE segment_members_next (segment_id VARCHAR NOT NULL, profile_id VARCHAR NOT NULL)');
   const memory: Array<() => ModelMemory> = [];
   // RFM first, then models, then rules, whatever the mapping order: models may read RFM scores, rules may read both.
-  const isModel = (item: SegmentationConfig) => item.model !== 'rfm' && item.model !== 'rules';
-  const ordered = [...segmentations.filter((item) => item.model === 'rfm'), ...segmentations.filter(isModel), ...segmentations.filter((item) => item.model === 'rules')];
+  const isModel = (item: SegmentationConfig) => item.model !== 'rfm' && item.model !== 'rules' && item.model !== 'audiences';
+  const ordered = [...segmentations.filter((item) => item.model === 'rfm'), ...segmentations.filter(isModel), ...segmentations.filter((item) => item.model === 'rules'), ...segmentations.filter((item) => item.model === 'audiences')];
   const models: ModelSegmentationSummary[] = [];
   for (const segmentation of ordered) {
     if (segmentation.model === 'rfm') {
@@ -55,6 +56,8 @@ export async function buildSegments(duck: DuckDBConnection, state: StateStore, s
       if (!parsed.ok) throw new Error(`segment "${segmentation.id}": ${parsed.errors.map((error) => error.message).join('; ')}`);
       await duck.run('INSERT INTO segments_next VALUES ($1, $2, $3, $4)', [segmentation.id, segmentation.name, segmentation.id, 'rules']);
       await duck.run(`INSERT INTO segment_members_next SELECT ${sqlString(segmentation.id)}, profile_id FROM features WHERE ${ruleToSql(parsed.ast, sqlIdentifier)}`);
+    } else if (segmentation.model === 'audiences') {
+      await buildAudienceSegments(duck, segmentation);
     } else {
       const built = await buildModelSegmentation(duck, state, segmentation, withMembers.has(segmentation.id));
       models.push(built.summary);
