@@ -1,4 +1,4 @@
-import { runJob, syncOutcome } from '../../core/runtime/index.js';
+import { describeAllQuarantined, runJob, syncOutcome } from '../../core/runtime/index.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { createProgress } from '../output/progress.js';
 import { formatRunSummary } from '../output/summary-table.js';
@@ -29,6 +29,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
     if (summary.analysis && !options.json) process.stdout.write(`\n${formatAnalysis(summary.analysis)}`);
     if (summary.sync && !options.json) process.stdout.write(`\n${formatSyncResults(summary.sync, `segflow dlq list ${options.file}`)}`);
+    // Every row rejected is a data error, not a success: usually a mapping mistake (exit 1, the reasons on stderr).
+    if (summary.allQuarantined) {
+      process.stderr.write(`${describeAllQuarantined(summary.allQuarantined)}\n`);
+      return EXIT_CODES.error;
+    }
     return exitCodeFor(summary.sync === undefined ? 'done' : syncOutcome(summary.sync));
   });
 }

@@ -1,4 +1,5 @@
 import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
+import type { ExperimentReport } from '../../core/analysis/experiment-report.js';
 
 const percent = (value: number | null | undefined) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : `${(100 * value).toFixed(1)}%`);
 const number = (value: number) => value.toLocaleString('en-US');
@@ -55,5 +56,28 @@ export function formatAnalysis(analysis: AnalysisSummary): string {
   for (const correlation of analysis.scoreCorrelations ?? []) {
     out.push(`score ${correlation.score} vs ${correlation.kpi}: Spearman ρ ${correlation.spearman.coefficient.toFixed(3)} (p ${pValue(correlation.spearman.p)}, n ${number(correlation.spearman.n)})`);
   }
+  for (const experiment of analysis.experiments ?? []) out.push(...experimentLines(experiment));
   return `${out.join('\n')}\n`;
+}
+
+const points = (value: number) => `${value >= 0 ? '+' : ''}${(100 * value).toFixed(1)} pts`;
+const money = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
+
+/** One experiment: arms, then (once started) conversion and revenue uplift, CUPED, the always-valid p and the sample size. */
+function experimentLines(experiment: ExperimentReport): string[] {
+  const out = [`experiment ${experiment.id} (${experiment.segment}, ${percent(experiment.holdoutShare)} held out, from ${experiment.start} for ${experiment.window}; day ${experiment.daysObserved} of ${experiment.windowDays}${experiment.complete ? ', complete' : ''}): treatment ${number(experiment.members.treatment)}, holdout ${number(experiment.members.holdout)}`];
+  const uplift = experiment.uplift;
+  if (!uplift) return [...out, `    not measured: ${experiment.reason ?? experiment.status}`];
+  const { conversion, revenue, sequential } = uplift;
+  out.push(`    converted   treatment ${percent(conversion.treatmentRate)}  holdout ${percent(conversion.controlRate)}  uplift ${points(conversion.difference)} [${points(conversion.newcombe.low)}, ${points(conversion.newcombe.high)}] (Newcombe)  z ${conversion.z.toFixed(2)}, p ${pValue(conversion.p)}; always-valid p ${pValue(sequential.pValue)}`);
+  out.push(`    revenue per member  treatment ${uplift.treatment.revenuePerMember.toFixed(2)}  holdout ${uplift.holdout.revenuePerMember.toFixed(2)}  uplift ${money(revenue.welch.difference)} [${money(revenue.welch.low)}, ${money(revenue.welch.high)}] (Welch, p ${pValue(revenue.welch.p)}); bootstrap [${money(revenue.bootstrap.low)}, ${money(revenue.bootstrap.high)}]`);
+  if (uplift.cuped) {
+    const adjusted = uplift.cuped.revenue.test;
+    out.push(`    CUPED on pre-period ${experiment.covariate ?? 'covariate'}: revenue uplift ${money(adjusted.difference)} [${money(adjusted.low)}, ${money(adjusted.high)}], p ${pValue(adjusted.p)}, variance −${percent(uplift.cuped.revenue.varianceReduction)}; conversion p ${pValue(uplift.cuped.conversion.test.p)}`);
+  } else if (uplift.cupedNote) out.push(`    CUPED: ${uplift.cupedNote}`);
+  const size = uplift.sampleSize;
+  if (size) {
+    out.push(`    sample size: ${number(size.perArm)} per arm to detect ${points(size.minimumDetectableEffect)} at ${percent(size.baselineRate)}; ${number(size.membersNeeded)} members at this holdout share (${size.enough ? 'enough' : `has ${number(experiment.members.treatment + experiment.members.holdout)}: not enough`})`);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { DriftAlert } from './drift-alerts.js';
 import type { DriftBetweenRuns } from './drift-between-runs.js';
+import type { ExperimentReport } from './experiment-report.js';
 import type { SegmentKpiStatus } from './drift/index.js';
 import type { JourneyReport } from './journey-report.js';
 import type { RevenueTrend } from './revenue-trend.js';
@@ -21,4 +22,6 @@ export interface AnalysisSummary {
   webhook?: { delivered: boolean; alerts: number; error?: string };
   /** Null with fewer than four weeks of orders. */
   trends?: RevenueTrend | null;
+  /** A/B holdouts (`analysis.experiments`): arms, and once started, uplift on conversion and revenue. */
+  experiments?: ExperimentReport[];
 }

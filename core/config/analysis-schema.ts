@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Duration } from './durations.js';
 import { SECRET_REFERENCE } from './secrets.js';
 
 /**
@@ -48,13 +49,40 @@ const Trends = z
   })
   .describe('Daily revenue: robust STL (period 7) with trend and seasonal strength, level changes, a forecast.');
 
+const Experiment = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/, { message: 'expected a lowercase id (letters, digits, _ or -), starting with a letter' })
+      .describe('The campaign\'s id; a sink property `{ holdout: <id> }` carries each member\'s arm.'),
+    segment: z.string().min(1).describe('Who takes part: a segment id (cart_abandoners, rfm/at_risk, behavior-2), a segmentation id (all its segments) or a segment name ("At Risk").'),
+    holdout_share: z.number().gt(0, { message: 'expected a share between 0 and 1, e.g. 0.1' }).lt(1, { message: 'expected a share between 0 and 1, e.g. 0.1' }).default(0.1).describe('Share of members held out of the campaign. Growing it only moves treatment members into holdout. @default 0.1'),
+    salt: z.string().min(1).optional().describe('Salt of the assignment hash; a new salt reshuffles everyone, independently of other campaigns. Default: the id. Never change it while a campaign runs.'),
+    start: z.iso.date({ message: 'expected a date YYYY-MM-DD, e.g. "2026-05-01"' }).describe('The day (UTC, YYYY-MM-DD) the campaign started: conversion is counted from then.'),
+    window: Duration.default('30d').describe('How long after start a conversion counts, e.g. 30d. @default 30d'),
+    conversion_event: z.string().min(1).optional().describe('The event that counts as converting; its revenue is the revenue per member. Default: features.events.order.'),
+    covariate: z
+      .enum(['revenue', 'conversions'])
+      .optional()
+      .describe('CUPED on this quantity in the pre-period (the same window length before start): revenue, or the number of conversion events. Measured from the events, not a feature column, because features are computed as of the run, after start, and would carry the campaign\'s effect.'),
+    minimum_detectable_effect: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .optional()
+      .describe('The smallest absolute lift in conversion rate worth detecting (0.01 = one point): sets the sample size and the mSPRT mixture. Default: 10% of the holdout\'s conversion rate.'),
+  })
+  .describe('An A/B holdout: members of a segment split by a salted hash into treatment and holdout, and the uplift of treatment on conversion and revenue.');
+
 export const AnalysisSection = z
   .strictObject({
     journeys: Journeys.optional(),
     drift: Drift.optional(),
     validation: Validation.optional(),
     trends: Trends.optional(),
+    experiments: z.array(Experiment).min(1).optional().describe('A/B holdouts with their uplift (z test with Newcombe interval, Welch and bootstrap, CUPED, mSPRT, sample size).'),
   })
   .describe('Analyses computed after segments (segflow run, segflow analyze).');
 
 export type AnalysisConfig = z.infer<typeof AnalysisSection>;
+export type ExperimentConfig = z.infer<typeof Experiment>;

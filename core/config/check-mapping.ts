@@ -1,9 +1,11 @@
-import type { LocatedProblem } from './located-problem.js';
+import type { LocatedProblem, PathSegment } from './located-problem.js';
+import { SECRET_REFERENCE } from './secrets.js';
 import { NOT_SUPPORTED_YET, type Mapping } from './mapping-schema.js';
 import { resolveFeatureName, FEATURE_CATALOG } from '../features/catalog.js';
 import { parseRule, checkRule } from '../segments/index.js';
 import { RFM_SEGMENTS, rfmOutputFeatures } from '../segments/rfm-names.js';
 import { modelOutputFeatures } from './model-schema.js';
+import { checkExperiments } from '../analysis/experiments/check-experiments.js';
 
 /**
  * Checks that need more than the schema: references between sections,
@@ -81,10 +83,10 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
   for (const [name, type] of rfmOutputs) features.set(name, type);
   // Models run after RFM and before rules: they read features and RFM scores; rules may read their scores.
   mapping.segments.forEach((segmentation, index) => {
-    if (segmentation.model === 'rfm' || segmentation.model === 'rules') return;
+    if (segmentation.model === 'rfm' || segmentation.model === 'rules' || segmentation.model === 'audiences') return;
     problems.push(...checkModel(segmentation as unknown as Record<string, unknown>, index, features));
   });
-  const modelIds = mapping.segments.filter((segmentation) => segmentation.model !== 'rfm' && segmentation.model !== 'rules').map((segmentation) => segmentation.id);
+  const modelIds = mapping.segments.filter((segmentation) => !NOT_MODELS.has(segmentation.model)).map((segmentation) => segmentation.id);
   mapping.segments.forEach((segmentation, index) => {
     for (const name of modelOutputFeatures(segmentation)) {
       if (features.has(name)) problems.push({ path: ['segments', index, 'id'], message: `this model adds the feature "${name}", which already exists; rename the segmentation or the feature` });
@@ -105,8 +107,12 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
     }
   });
   problems.push(...checkSinks(mapping, features));
+  problems.push(...checkExperiments(raw));
   return problems;
 }
+
+/** Segmentations that are not clustering/scoring models (no features to check, no <id>-<n> segments). */
+const NOT_MODELS: ReadonlySet<string> = new Set(['rfm', 'rules', 'audiences']);
 
 /** A model's feature references: every feature exists, log1p/direction/weights name only the model's features. */
 function checkModel(segmentation: Record<string, unknown>, index: number, known: ReadonlyMap<string, unknown>): LocatedProblem[] {
@@ -151,10 +157,14 @@ function checkSinks(mapping: Pick<Mapping, 'segments' | 'sinks'>, features: Read
   duplicates(mapping.sinks.map((sink) => sink.id), (index, id) => problems.push({ path: ['sinks', index, 'id'], message: `duplicate sink id "${id}"` }));
   const segmentations = new Set(mapping.segments.map((segmentation) => segmentation.id));
   const segmentIds = new Set(mapping.segments.flatMap((segmentation) =>
-    segmentation.model === 'rfm' ? RFM_SEGMENTS.map((named) => `${segmentation.id}/${named.slug}`) : [segmentation.id]));
+    segmentation.model === 'rfm' ? RFM_SEGMENTS.map((named) => `${segmentation.id}/${named.slug}`)
+      : segmentation.model === 'audiences' && segmentation.audiences ? segmentation.audiences.map((key) => `${segmentation.id}/${key}`) : [segmentation.id]));
+  // Audiences not listed are whatever keys arrive: any <id>/<key> is accepted for them.
+  const openAudiences = mapping.segments.filter((segmentation) => segmentation.model === 'audiences' && !segmentation.audiences).map((segmentation) => `${segmentation.id}/`);
   // Model segments get ids at run time (<segmentation>-<n>, stable across runs); their segmentation is known now.
-  const models = mapping.segments.filter((segmentation) => segmentation.model !== 'rfm' && segmentation.model !== 'rules').map((segmentation) => segmentation.id);
-  const known = (id: string) => segmentIds.has(id) || segmentations.has(id) || models.some((model) => new RegExp(`^${model}-(\\d+|anomalous)$`).test(id));
+  const models = mapping.segments.filter((segmentation) => !NOT_MODELS.has(segmentation.model)).map((segmentation) => segmentation.id);
+  const known = (id: string) => segmentIds.has(id) || segmentations.has(id) || openAudiences.some((prefix) => id.startsWith(prefix) && id.length > prefix.length)
+    || models.some((model) => new RegExp(`^${model}-(\\d+|anomalous)$`).test(id));
   const hint = () => `known: ${[...segmentations].join(', ')} (RFM segments as rfm/<slug>, e.g. rfm/champions)`;
   mapping.sinks.forEach((sink, sinkIndex) => {
     for (const [property, source] of Object.entries(sink.properties)) {
@@ -220,4 +230,39 @@ function duplicates(values: readonly string[], report: (index: number, value: st
     if (seen.has(value)) report(index, value);
     seen.add(value);
   });
+}
+
+/**
+ * Every `${env:NAME}` reference whose variable is unset or empty, so
+ * `segflow validate` says so before a run fails on it late. A sink with
+ * `sandbox: true` never reads its credentials (wiring drops them), so its
+ * references are not required. Pure: the environment is passed in.
+ */
+export function checkSecretsSet(document: unknown, env: Readonly<Record<string, string | undefined>>): LocatedProblem[] {
+  const problems: LocatedProblem[] = [];
+  const visit = (value: unknown, path: PathSegment[]): void => {
+    if (Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, index]));
+    else if (typeof value === 'object' && value !== null) {
+      if (path.length === 2 && path[0] === 'sinks' && (value as { sandbox?: unknown }).sandbox === true) return;
+      for (const [key, child] of Object.entries(value)) visit(child, [...path, key]);
+    } else if (typeof value === 'string') {
+      const name = SECRET_REFERENCE.exec(value)?.[1];
+      if (name !== undefined && (env[name] ?? '') === '') {
+        problems.push({ path, message: `${owner(document, path)}: environment variable ${name} is not set (referenced as ${value}); export it before running` });
+      }
+    }
+  };
+  visit(document, []);
+  return problems;
+}
+
+/** `sink "hubspot" field access_token`, `source "web" field path`, or the dotted path elsewhere. */
+function owner(document: unknown, path: readonly PathSegment[]): string {
+  const [section, index, ...rest] = path;
+  if ((section === 'sinks' || section === 'sources') && typeof index === 'number') {
+    const item = (document as Record<string, unknown[]>)[section]?.[index] as { id?: unknown } | undefined;
+    const id = typeof item?.id === 'string' ? item.id : String(index);
+    return `${section === 'sinks' ? 'sink' : 'source'} "${id}" field ${rest.join('.')}`;
+  }
+  return path.join('.');
 }

@@ -12,6 +12,7 @@ const PropertySource = z.union([
   z.strictObject({ segment_of: z.string() }).describe('Single value: the name of the profile\'s segment in this segmentation (e.g. its RFM segment), empty when none.'),
   z.strictObject({ feature: z.string() }).describe('A number: the profile\'s value of this feature (rounded to 6 decimals).'),
   z.strictObject({ trait: z.string() }).describe('A string: the latest value of this identify trait (e.g. first_name).'),
+  z.strictObject({ holdout: z.string() }).describe('"treatment" or "holdout": the profile\'s arm in this experiment (analysis.experiments id), empty outside its segment; exclude "holdout" from the campaign.'),
 ]);
 
 const ListMapping = z

@@ -34,6 +34,16 @@ const MIN_DAYS = CHURN_QUIET_DAYS + 30;
 const DAY_MS = 86_400_000;
 
 /**
+ * Start of the `days`-day window that ends at the UTC midnight that began
+ * the day of `now`: what `segflow generate` uses by default, so a fresh world
+ * has no event after the moment it was made (none is quarantined as "in the
+ * future") and ends as recently as possible. Pure: the clock is passed in.
+ */
+export function windowStartEndingToday(now: number, days: number = DEFAULT_WORLD_DAYS): number {
+  return Math.floor(now / DAY_MS) * DAY_MS - days * DAY_MS;
+}
+
+/**
  * Mean messages per user with the default 365-day window and no duplicates,
  * measured over 20,000 users (seeds 1-3 give 179.7-180.1). By persona:
  * champion ≈ 550, window_shopper ≈ 400, cart_abandoner ≈ 315, loyal ≈ 215,

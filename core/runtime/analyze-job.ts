@@ -1,5 +1,6 @@
 import type { AnalysisSummary } from '../analysis/analysis-summary.js';
 import { driftBetweenRuns } from '../analysis/drift-between-runs.js';
+import { experimentReports } from '../analysis/experiment-report.js';
 import { journeyReport } from '../analysis/journey-report.js';
 import { revenueTrend } from '../analysis/revenue-trend.js';
 import { monitorSegmentKpis } from '../analysis/drift/index.js';
@@ -38,5 +39,7 @@ export async function analyzeJob(workspace: Workspace, current?: RunSegments): P
     summary.scoreCorrelations = await scoreCorrelations(duck, workspace.mapping);
   }
   if (all || config.trends !== undefined) summary.trends = await revenueTrend(duck, workspace.mapping);
+  // Experiments have no defaults to run on: each one is named in the mapping.
+  if (config.experiments !== undefined) summary.experiments = await experimentReports(duck, workspace.mapping);
   return summary;
 }

@@ -7,6 +7,7 @@ import { postAlerts } from './alert-webhook.js';
 import { analyzeJob } from './analyze-job.js';
 import { syncJob } from './sync-job.js';
 import type { Workspace } from './workspace.js';
+import { everyRowQuarantined, topQuarantineReasons, type AllQuarantinedAlarm } from './quarantine-alarm.js';
 
 /**
  * `segflow run`: ingest → identity → features → segments, then the sync
@@ -21,17 +22,24 @@ export interface RunJobOptions {
   onSandbox?: (sinkId: string, url: string) => void;
 }
 
-export async function runJob(workspace: Workspace, options: RunJobOptions): Promise<RunSummary> {
+/** The pipeline's summary, plus the alarm when every row read this run was quarantined (the CLI exits 1 on it). */
+export type RunJobSummary = RunSummary & { allQuarantined?: AllQuarantinedAlarm };
+
+export async function runJob(workspace: Workspace, options: RunJobOptions): Promise<RunJobSummary> {
   const runId = newRunId(workspace.now());
   const { state } = workspace;
   await state.runs.start({ runId, mapping: workspace.mappingFile, startedAt: new Date(workspace.now()).toISOString() });
   try {
-    const summary = await runPipeline({
+    const summary: RunJobSummary = await runPipeline({
       mapping: workspace.mapping, events: await workspace.events(), state, runId, baseDir: workspace.baseDir, stateDir: workspace.stateDir,
       sources: workspace.connectors.sources(workspace.mapping), now: workspace.now, signal: options.signal,
       ...(options.onStage ? { onStage: options.onStage } : {}),
       ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),
     });
+    if (everyRowQuarantined(summary.events)) {
+      const topReasons = await topQuarantineReasons((await workspace.events()).connection, runId);
+      summary.allQuarantined = { read: summary.events.read, quarantineFile: summary.quarantineFile, topReasons };
+    }
     // The mapping asked for analyses: they read this run's segments and features, before the sync.
     if (workspace.mapping.analysis !== undefined) {
       const analysis = await analyzeJob(workspace, { profiles: summary.profiles, segments: summary.segments });

@@ -51,6 +51,7 @@ export async function syncJob(workspace: Workspace, options: SyncJobOptions): Pr
       duck: events.connection, state: workspace.state, runId, sinks: wired.sinks, dryRun: options.dryRun,
       now: workspace.now, signal: options.signal,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(mapping.analysis?.experiments ? { experiments: mapping.analysis.experiments } : {}),
     });
     return { runId, sinks };
   } finally {

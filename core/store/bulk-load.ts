@@ -25,6 +25,7 @@ export interface BulkLoadRequest {
  * (against stored events, then within the file), on the narrow columns.
  */
 export async function bulkLoadSegmentFile(connection: DuckDBConnection, request: BulkLoadRequest): Promise<(BatchOutcome & { read: number; seqsUsed: number }) | null> {
+  if (!(await linesWithinLimit(connection, request.file, request.maxRecordBytes))) return null;
   const base = request.nextSeq;
   const normalized = normalizedSegmentQuery(request.normalize, fileSegmentTop(request.file, request.maxRecordBytes));
   await connection.run('BEGIN TRANSACTION');
@@ -79,6 +80,25 @@ export async function bulkLoadSegmentFile(connection: DuckDBConnection, request:
   } catch (error) {
     await connection.run('ROLLBACK');
     throw error;
+  }
+}
+
+/**
+ * Whether every line of the file is at most `maxBytes` long. DuckDB's JSON
+ * reader does not hold newline-delimited records to `maximum_object_size`
+ * (a 30 MB line loads), so the lines are measured first by the CSV reader,
+ * which enforces `max_line_size` in bytes, as the line path counts them. A
+ * longer line (or anything else this scan declines) sends the file to the
+ * line path, which rejects that line with its size. \x01 cannot appear in
+ * valid JSON text, so each line is one field.
+ */
+async function linesWithinLimit(connection: DuckDBConnection, file: string, maxBytes: number): Promise<boolean> {
+  try {
+    await connection.run(`SELECT count(*) FROM read_csv('${file.replaceAll("'", "''")}', columns = {'line': 'VARCHAR'}, delim = '\x01',
+      quote = '', escape = '', header = false, auto_detect = false, max_line_size = ${Math.max(1, Math.round(maxBytes))})`);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ExperimentConfig } from '../config/analysis-schema.js';
 import type { SinkMapping } from '../config/sink-schema.js';
+import { armOf, resolveAssignment } from '../analysis/experiments/index.js';
 import { sqlIdentifier, sqlString } from '../features/sql-quote.js';
 import type { DesiredRecord } from './planner.js';
 import { suppressionHash } from '../privacy/suppressions.js';
@@ -70,6 +72,7 @@ export function schemaSpec(mapping: SinkMapping, segments: readonly SegmentInfo[
       return { name, label, type: 'enumeration', options: unique(expandSegmentRef(source.segment_of, segments).map((segment) => segment.name)) };
     }
     if ('feature' in source) return { name, label, type: 'number' };
+    if ('holdout' in source) return { name, label, type: 'enumeration', options: ['treatment', 'holdout'] };
     return { name, label, type: 'string' };
   });
   return { properties, lists: listTargets(mapping, segments) };
@@ -93,26 +96,27 @@ interface ProfileRow {
 }
 
 /** Builds one record's desired properties and lists from its row (pure). */
-export function desiredRecord(row: ProfileRow & { key: string }, mapping: SinkMapping, segments: readonly SegmentInfo[]): DesiredRecord {
-  return recordBuilder(mapping, segments)(row);
+export function desiredRecord(row: ProfileRow & { key: string }, mapping: SinkMapping, segments: readonly SegmentInfo[], experiments: readonly ExperimentConfig[] = []): DesiredRecord {
+  return recordBuilder(mapping, segments, experiments)(row);
 }
 
 /**
  * The per-mapping work (segment lookups, option names, list keys) done once;
  * the returned function runs per profile, up to millions of times.
  */
-function recordBuilder(mapping: SinkMapping, segments: readonly SegmentInfo[]): (row: ProfileRow & { key: string }) => DesiredRecord {
+function recordBuilder(mapping: SinkMapping, segments: readonly SegmentInfo[], experiments: readonly ExperimentConfig[]): (row: ProfileRow & { key: string }) => DesiredRecord {
   const byId = new Map(segments.map((segment) => [segment.id, segment]));
   const sources = Object.entries(mapping.properties).map(([name, source]) => ({
     name,
     source,
     optionNames: 'segments' in source ? optionNames(inScope(source, segments)) : undefined,
+    holdout: 'holdout' in source ? experiments.filter((experiment) => experiment.id === source.holdout).map((experiment) => resolveAssignment(experiment, segments))[0] : undefined,
   }));
   const listKeys = new Set(listTargets(mapping, segments).map((target) => target.key));
   return (row) => {
     const member = row.segmentIds.map((id) => byId.get(id)).filter((segment): segment is SegmentInfo => segment !== undefined);
     const properties: Record<string, PropertyValue> = {};
-    for (const { name, source, optionNames: names } of sources) {
+    for (const { name, source, optionNames: names, holdout } of sources) {
       if (names) {
         const values = unique(member.filter((segment) => names.has(segment.id)).map((segment) => names.get(segment.id) as string)).sort();
         properties[name] = values.length > 0 ? values.join(';') : null;
@@ -123,6 +127,8 @@ function recordBuilder(mapping: SinkMapping, segments: readonly SegmentInfo[]): 
         properties[name] = value === null || value === undefined || !Number.isFinite(value) ? null : Math.round(value * 1e6) / 1e6;
       } else if ('trait' in source) {
         properties[name] = row.traits[source.trait] ?? null;
+      } else if ('holdout' in source) {
+        properties[name] = holdout ? armOf(holdout, row.profileId, row.segmentIds) : null;
       }
     }
     return { profileId: row.profileId, key: row.key, properties, lists: new Set(row.segmentIds.filter((id) => listKeys.has(id))) };
@@ -154,7 +160,7 @@ export function normalizeKey(identifyBy: string, value: string | null): string |
   return identifyBy === 'email' ? trimmed.toLowerCase() : trimmed;
 }
 
-export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[], suppressed: ReadonlySet<string> = new Set()): Promise<DesiredState> {
+export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[], suppressed: ReadonlySet<string> = new Set(), experiments: readonly ExperimentConfig[] = []): Promise<DesiredState> {
   const consentCategories = mapping.consent_categories;
   const traitNames = unique([
     ...(mapping.identify_by === 'profile_id' || mapping.identify_by === 'user_id' ? [] : [mapping.identify_by]),
@@ -177,7 +183,7 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
     ORDER BY l.last_ts DESC NULLS LAST, f.profile_id`;
   const reader = await duck.runAndReadAll(sql);
   const excluded: ExcludedCounts = { noKey: 0, noConsent: 0, sharedKey: 0, suppressed: 0 };
-  const build = recordBuilder(mapping, segments);
+  const build = recordBuilder(mapping, segments, experiments);
   const seenKeys = new Set<string>();
   const records: DesiredRecord[] = [];
   for (const values of reader.getRows()) {

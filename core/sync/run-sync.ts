@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ExperimentConfig } from '../config/analysis-schema.js';
 import type { SinkMapping } from '../config/sink-schema.js';
 import { ConnectorError } from '../errors/connector-error.js';
 import { openEphemeralStateStore } from '../store/state/open-state-store.js';
@@ -45,6 +46,8 @@ export interface SyncOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   onProgress?: (sinkId: string, progress: ExecutionProgress) => void;
+  /** The mapping's A/B holdouts, for `{ holdout: <id> }` properties. */
+  experiments?: readonly ExperimentConfig[];
 }
 
 export interface SinkSyncSummary {
@@ -86,7 +89,7 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
       const capabilities = wired.sink.capabilities();
       if (!queues.has(wired.sink.account)) queues.set(wired.sink.account, new AccountQueue(capabilities));
       const queue = queues.get(wired.sink.account) as AccountQueue;
-      const desired = await loadDesiredState(options.duck, wired.mapping, segments, suppressed);
+      const desired = await loadDesiredState(options.duck, wired.mapping, segments, suppressed, options.experiments);
       const summary: SinkSyncSummary = {
         sinkId: wired.mapping.id, type: wired.mapping.type, mode: wired.mapping.mode, profiles: desired.records.length, excluded: desired.excluded,
         unchanged: 0, parked: 0, planned: { upsert: 0, update: 0, 'list-add': 0, 'list-remove': 0, delete: 0 }, examples: [], minimumCalls: 0,

@@ -4,11 +4,15 @@ import type { CsvOrdersColumns } from './csv-orders-config.js';
 export interface ColumnLayout {
   /** Number of fields in the header: every row must have as many. */
   width: number;
-  orderId: number;
+  /** One position, or several whose values together make up the order id. */
+  orderId: number[];
   customerId: number;
   timestamp: number;
-  quantity: number;
-  unitPrice: number;
+  /** Null when not mapped: each line then counts once (line_amount only). */
+  quantity: number | null;
+  /** Null when the amount comes from line_amount. */
+  unitPrice: number | null;
+  lineAmount: number | null;
   productId: number | null;
   productName: number | null;
   category: number | null;
@@ -47,11 +51,14 @@ export function layoutColumns(header: readonly string[], columns: CsvOrdersColum
   };
   const layout: ColumnLayout = {
     width: header.length,
-    orderId: find('columns.order_id', columns.order_id) ?? -1,
+    orderId: typeof columns.order_id === 'string'
+      ? [find('columns.order_id', columns.order_id) ?? -1]
+      : columns.order_id.map((column, index) => find(`columns.order_id.${index}`, column) ?? -1),
     customerId: find('columns.customer_id', columns.customer_id) ?? -1,
     timestamp: find('columns.timestamp', columns.timestamp) ?? -1,
-    quantity: find('columns.quantity', columns.quantity) ?? -1,
-    unitPrice: find('columns.unit_price', columns.unit_price) ?? -1,
+    quantity: find('columns.quantity', columns.quantity),
+    unitPrice: find('columns.unit_price', columns.unit_price),
+    lineAmount: find('columns.line_amount', columns.line_amount),
     productId: find('columns.product_id', columns.product_id),
     productName: find('columns.product_name', columns.product_name),
     category: find('columns.category', columns.category),

@@ -12,19 +12,39 @@ const RESERVED_MESSAGE = `a property name must not be one of ${RESERVED_ORDER_PR
 const columnName = (what: string) =>
   z.string().min(1).describe(`Header name of the column holding ${what}, exactly as written in the file's first line.`);
 
+const AMOUNT_COLUMNS_MESSAGE = 'map either line_amount (the amount of each line) or unit_price (amount = quantity × unit_price)';
+
 const CsvOrdersColumnsSchema = z
   .strictObject({
-    order_id: columnName('the order (invoice) id; consecutive rows with the same id form one order'),
+    order_id: z
+      .union([
+        columnName('the order (invoice) id; consecutive rows with the same id form one order'),
+        z
+          .array(z.string().min(1))
+          .min(1)
+          .describe('Several columns whose values together identify an order, e.g. [customer, date] for a file with one order per customer and day; joined with "|".'),
+      ])
+      .describe('The column holding the order (invoice) id, or a list of columns that together make it up; consecutive rows with the same id form one order.'),
     customer_id: columnName('the customer id (becomes userId; "17850.0" is read as "17850")'),
     timestamp: columnName('the order date and time (see timestamp_format)'),
-    quantity: columnName('the quantity of the order line'),
-    unit_price: columnName('the unit price of the order line'),
+    quantity: columnName('the quantity of the order line (without it, with line_amount, each line counts once)').optional(),
+    unit_price: columnName('the unit price of the order line (the line amount is quantity × unit price); needs quantity').optional(),
+    line_amount: columnName(
+      'the amount of the whole order line, used instead of quantity × unit_price (for exports that give line totals); a refund\'s amount may be negative',
+    ).optional(),
     product_id: columnName('the product id or SKU').optional(),
     product_name: columnName('the product name or description').optional(),
     category: columnName('the product category').optional(),
     currency: columnName('the ISO-4217 currency code of the line (overrides the `currency` literal when not empty)').optional(),
   })
-  .describe('Which column of the file holds each order field.');
+  .superRefine((columns, context) => {
+    // A check, not a transform: the schema still converts to JSON Schema.
+    if (columns.line_amount === undefined && columns.unit_price === undefined) context.addIssue({ code: 'custom', message: AMOUNT_COLUMNS_MESSAGE });
+    else if (columns.line_amount === undefined && columns.quantity === undefined) {
+      context.addIssue({ code: 'custom', path: ['quantity'], message: 'unit_price needs quantity (amount = quantity × unit_price); or map line_amount instead' });
+    }
+  })
+  .describe('Which column of the file holds each order field. Amounts come from line_amount, or from quantity × unit_price.');
 
 /**
  * A CSV order or point-of-sale export (one row per order line) read as
@@ -43,9 +63,16 @@ export const CsvOrdersSourceSchema = z
       .string()
       .min(1)
       .describe(
-        'A .csv or .csv.gz file, a directory (its .csv/.csv.gz files) or a glob such as `exports/*.csv.gz` (`*`, `?`, `**`). Relative to the mapping file. Files are read in sorted path order.',
+        'A .csv or .csv.gz file, a directory (its .csv/.csv.gz files) or a glob such as `exports/*.csv.gz` (`*`, `?`, `**`). Relative to the mapping file. Files are read in sorted path order. With delimiter "tab" or "whitespace", a directory or glob also picks up .tsv and .txt files. A .gz file that does not decompress is quarantined (file and reason) and the other files are read.',
       ),
-    delimiter: z.string().min(1).optional().describe('Field delimiter. Use "\\t" for tab-separated files.').meta({ default: ',' }),
+    delimiter: z
+      .union([
+        z.enum(['whitespace', 'tab']).describe('"whitespace": fields are separated by runs of spaces and/or tabs (aligned text exports; no quoting, leading and trailing blanks ignored). "tab": one tab character.'),
+        z.string().min(1).describe('The literal delimiter, e.g. ";" or "|"; "\\t" in double quotes is a tab.'),
+      ])
+      .optional()
+      .describe('Field delimiter: a character such as "," or ";", "tab", or "whitespace" for files separated by runs of spaces or tabs.')
+      .meta({ default: ',' }),
     encoding: z.enum(['utf8', 'latin1']).optional().describe('Text encoding of the file.').meta({ default: 'utf8' }),
     columns: CsvOrdersColumnsSchema,
     currency: z
@@ -107,7 +134,7 @@ export type CsvOrdersColumns = CsvOrdersSourceConfig['columns'];
 export interface CsvOrdersSettings {
   sourceId: string;
   path: string;
-  /** @default ',' */
+  /** A literal delimiter, or WHITESPACE_DELIMITER for runs of spaces and tabs. @default ',' */
   delimiter: string;
   /** @default 'utf8' */
   encoding: 'utf8' | 'latin1';
@@ -124,6 +151,9 @@ export interface CsvOrdersSettings {
   checkpointEvery: number;
 }
 
+/** The `delimiter` that splits on runs of spaces and tabs instead of one character. */
+export const WHITESPACE_DELIMITER = 'whitespace';
+
 export const CSV_ORDERS_DEFAULTS = {
   delimiter: ',',
   encoding: 'utf8',
@@ -137,7 +167,7 @@ export function resolveCsvOrdersSettings(config: CsvOrdersSourceConfig): CsvOrde
   return {
     sourceId: config.id,
     path: config.path,
-    delimiter: config.delimiter ?? CSV_ORDERS_DEFAULTS.delimiter,
+    delimiter: config.delimiter === 'tab' ? '\t' : (config.delimiter ?? CSV_ORDERS_DEFAULTS.delimiter),
     encoding: config.encoding ?? CSV_ORDERS_DEFAULTS.encoding,
     columns: config.columns,
     currency: config.currency ?? null,

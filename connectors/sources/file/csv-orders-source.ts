@@ -3,7 +3,7 @@ import type { JsonValue } from '../../../core/events/canonical-event.js';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { Source, SourceContext, SourceMessage } from '../../../core/ingest/source.js';
 import { describeMissingColumns, layoutColumns } from './column-layout.js';
-import { CsvOrdersSourceSchema, resolveCsvOrdersSettings, type CsvOrdersSettings, type CsvOrdersSourceConfig } from './csv-orders-config.js';
+import { CsvOrdersSourceSchema, resolveCsvOrdersSettings, WHITESPACE_DELIMITER, type CsvOrdersSettings, type CsvOrdersSourceConfig } from './csv-orders-config.js';
 import { readCsvHeader, type CsvRecordOptions } from './csv-records.js';
 import { HEAD_BYTES, headHash, parseFilesCursor, planResume, type FileProgress } from '../shared/file-cursor.js';
 import { resolveInputFiles, type InputFiles } from '../shared/input-files.js';
@@ -68,6 +68,7 @@ async function* readOrders(config: CsvOrdersSourceConfig, from: JsonValue | unde
     yield* readOrderFile(file, {
       settings,
       afterLine: plan.afterLine,
+      fileBytes: info.size,
       signal: context.signal,
       connector: KIND,
       checkpoint: (line, done) => {
@@ -89,7 +90,7 @@ function validSettings(config: CsvOrdersSourceConfig): CsvOrdersSettings {
 }
 
 async function inputFiles(settings: CsvOrdersSettings, baseDir: string): Promise<InputFiles> {
-  const input = await resolveInputFiles(settings.path, baseDir, { name: /\.csv(\.gz)?$/i, recursive: false });
+  const input = await resolveInputFiles(settings.path, baseDir, { name: exportFiles(settings).name, recursive: false });
   if (input.files.length === 0) throw fileMissing(settings, input);
   return input;
 }
@@ -97,9 +98,9 @@ async function inputFiles(settings: CsvOrdersSettings, baseDir: string): Promise
 function fileMissing(settings: CsvOrdersSettings, input: InputFiles): ConnectorError {
   const what =
     input.kind === 'glob'
-      ? `no .csv or .csv.gz file matches ${input.resolved}`
+      ? `no ${exportFiles(settings).label} file matches ${input.resolved}`
       : input.kind === 'directory'
-        ? `no .csv or .csv.gz file in directory ${input.resolved}`
+        ? `no ${exportFiles(settings).label} file in directory ${input.resolved}`
         : `${input.resolved} does not exist`;
   return new ConnectorError(
     'config',
@@ -107,6 +108,16 @@ function fileMissing(settings: CsvOrdersSettings, input: InputFiles): ConnectorE
     `source "${settings.sourceId}": ${what} (from path "${settings.path}"; a relative path starts at the mapping file's directory). Fix "path" or put the export there.`,
     { connector: KIND },
   );
+}
+
+/**
+ * Which names a directory or glob picks up. Tab- and whitespace-separated
+ * exports are often .tsv or .txt; a comma-separated export is .csv (a
+ * directory's README.txt must not be read as orders).
+ */
+function exportFiles(settings: CsvOrdersSettings): { name: RegExp; label: string } {
+  if (settings.delimiter === '\t' || settings.delimiter === WHITESPACE_DELIMITER) return { name: /\.(csv|tsv|txt)(\.gz)?$/i, label: '.csv, .tsv or .txt (optionally .gz)' };
+  return { name: /\.csv(\.gz)?$/i, label: '.csv or .csv.gz' };
 }
 
 function csvOptions(settings: CsvOrdersSettings, signal: AbortSignal): CsvRecordOptions {

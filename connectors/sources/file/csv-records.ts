@@ -3,6 +3,9 @@ import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
+import { isGzipFailure } from '../shared/gzip-failure.js';
+import { WHITESPACE_DELIMITER } from './csv-orders-config.js';
+import { readWhitespaceRecords } from './whitespace-records.js';
 
 export interface CsvRecordOptions {
   delimiter: string;
@@ -36,6 +39,15 @@ const MAX_RECORD_CHARACTERS = 1_000_000;
  * editor shows.
  */
 export async function* readCsvRecords(file: string, options: CsvRecordOptions): AsyncGenerator<CsvRecord> {
+  if (options.delimiter === WHITESPACE_DELIMITER) {
+    try {
+      yield* readWhitespaceRecords(file, options);
+    } catch (error) {
+      if (options.signal.aborted) return;
+      throw asConnectorError(error, file, 0, options);
+    }
+    return;
+  }
   const parser = parse({
     delimiter: options.delimiter,
     encoding: options.encoding,
@@ -72,11 +84,17 @@ export async function* readCsvRecords(file: string, options: CsvRecordOptions): 
   }
 }
 
-/** The header record of a file, or null when the file is empty. */
+/** The header record of a file, or null when the file is empty (or a .gz that does not decompress). */
 export async function readCsvHeader(file: string, options: CsvRecordOptions): Promise<string[] | null> {
-  for await (const record of readCsvRecords(file, options)) {
-    if (record.fields.length === 1 && record.fields[0] === '') continue;
-    return record.fields;
+  try {
+    for await (const record of readCsvRecords(file, options)) {
+      if (record.fields.length === 1 && record.fields[0] === '') continue;
+      return record.fields;
+    }
+  } catch (error) {
+    // A .gz that does not decompress has no header to check; reading it quarantines it.
+    if (isGzipFailure(error)) return null;
+    throw error;
   }
   return null;
 }
@@ -121,12 +139,7 @@ function asConnectorError(error: unknown, file: string, line: number, options: C
       { connector: options.connector, cause: error },
     );
   }
-  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-    return new ConnectorError('permanent', 'csv.gzip_invalid', `${file} is not a valid gzip file (${String((error as Error).message)}); remove the .gz suffix if it is plain CSV`, {
-      connector: options.connector,
-      cause: error,
-    });
-  }
+  // A damaged .gz stays a zlib error: the reader quarantines the file (see gzip-failure.ts).
   return error;
 }
 

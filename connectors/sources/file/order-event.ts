@@ -30,7 +30,7 @@ export function buildOrderEvent(block: OrderBlock, options: OrderEventOptions): 
   const first = block.lines[0];
   let amount = 0;
   const products = block.lines.map((line) => {
-    amount += line.quantity * line.unitPrice;
+    amount += line.amount;
     const product: JsonObject = {};
     if (layout.productId !== null) product.product_id = text(line.fields[layout.productId]);
     if (layout.productName !== null) product.name = text(line.fields[layout.productName]);

@@ -8,7 +8,10 @@ export interface OrderLine {
   timestamp: number;
   /** Always positive: a refund's negative quantity is stored as its absolute value. */
   quantity: number;
+  /** Mapped, or the line amount divided by the quantity. */
   unitPrice: number;
+  /** What the line adds to the order: line_amount (absolute), or quantity × unit price. */
+  amount: number;
   /** The row's fields, for product columns and mapped properties. */
   fields: string[];
 }
@@ -45,26 +48,30 @@ export function readOrderLine(fields: string[], rules: OrderLineRules): OrderLin
   if (fields.length !== layout.width) {
     return reject(null, `expected ${layout.width} columns (as in the header), found ${fields.length}`);
   }
-  const orderId = fields[layout.orderId].trim();
-  if (orderId === '') return reject(null, `no order id (column "${header[layout.orderId]}" is empty)`);
+  const emptyIdColumn = layout.orderId.find((position) => fields[position].trim() === '');
+  if (emptyIdColumn !== undefined) return reject(null, `no order id (column "${header[emptyIdColumn]}" is empty)`);
+  // Parts of a composed id are joined with "|", which keeps ("a b", "c") and ("a", "b c") apart.
+  const orderId = layout.orderId.map((position) => fields[position].trim()).join('|');
 
   const customerId = normalizeCustomerId(fields[layout.customerId]);
   if (customerId === '') return reject(orderId, `no customer id (column "${header[layout.customerId]}" is empty)`);
 
-  const quantityText = fields[layout.quantity].trim();
-  const quantity = parseDecimal(quantityText);
-  if (quantity === null) return reject(orderId, `quantity ${quote(quantityText)} in column "${header[layout.quantity]}" is not a number`);
   const refund = isRefund(orderId, rules.refundPrefix);
-  if (!refund && quantity <= 0) {
-    const hint = rules.refundPrefix === null ? 'no refunds.order_id_prefix is configured' : `refunds use the "${rules.refundPrefix}" prefix`;
-    return reject(orderId, `non-positive quantity ${quantityText} in a sale (${hint})`);
+  const saleHint = () => (rules.refundPrefix === null ? 'no refunds.order_id_prefix is configured' : `refunds use the "${rules.refundPrefix}" prefix`);
+  let quantity = 1;
+  if (layout.quantity !== null) {
+    const quantityText = fields[layout.quantity].trim();
+    const parsed = parseDecimal(quantityText);
+    if (parsed === null) return reject(orderId, `quantity ${quote(quantityText)} in column "${header[layout.quantity]}" is not a number`);
+    if (!refund && parsed <= 0) return reject(orderId, `non-positive quantity ${quantityText} in a sale (${saleHint()})`);
+    if (refund && parsed === 0) return reject(orderId, `zero quantity in a refund`);
+    quantity = Math.abs(parsed);
   }
-  if (refund && quantity === 0) return reject(orderId, `zero quantity in a refund`);
 
-  const priceText = fields[layout.unitPrice].trim();
-  const unitPrice = parseDecimal(priceText);
-  if (unitPrice === null) return reject(orderId, `unit price ${quote(priceText)} in column "${header[layout.unitPrice]}" is not a number`);
-  if (unitPrice <= 0) return reject(orderId, `non-positive unit price ${priceText}`);
+  const money = layout.lineAmount !== null ? lineAmount(fields, layout.lineAmount, rules, refund, saleHint) : unitPriceAmount(fields, layout.unitPrice ?? -1, header);
+  if (!money.ok) return reject(orderId, money.reason);
+  const { amount } = money;
+  const unitPrice = money.unitPrice ?? Math.round((amount / quantity) * 10_000) / 10_000;
 
   const timestampText = fields[layout.timestamp];
   const timestamp = rules.parseTimestamp(timestampText);
@@ -74,7 +81,29 @@ export function readOrderLine(fields: string[], rules: OrderLineRules): OrderLin
       `timestamp ${quote(timestampText.trim())} in column "${header[layout.timestamp]}" is not a valid date (expected ${TIMESTAMP_LAYOUTS[rules.timestampFormat]})`,
     );
   }
-  return { ok: true, orderId, line: { orderId, customerId, timestamp, quantity: Math.abs(quantity), unitPrice, fields } };
+  return { ok: true, orderId, line: { orderId, customerId, timestamp, quantity, unitPrice, amount: money.unitPrice === undefined ? amount : quantity * unitPrice, fields } };
+}
+
+type LineMoney = { ok: true; amount: number; unitPrice?: number } | { ok: false; reason: string };
+
+/** The line's amount from its line_amount column: positive in a sale, either sign in a refund (stored absolute). */
+function lineAmount(fields: readonly string[], position: number, rules: OrderLineRules, refund: boolean, saleHint: () => string): LineMoney {
+  const text = fields[position].trim();
+  const amount = parseDecimal(text);
+  if (amount === null) return { ok: false, reason: `line amount ${quote(text)} in column "${rules.header[position]}" is not a number` };
+  if (refund && amount === 0) return { ok: false, reason: 'zero line amount in a refund' };
+  if (!refund && amount === 0) return { ok: false, reason: `non-positive line amount ${text} in a sale` };
+  if (!refund && amount < 0) return { ok: false, reason: `non-positive line amount ${text} in a sale (${saleHint()})` };
+  return { ok: true, amount: Math.abs(amount) };
+}
+
+/** The unit price; the amount is then quantity × unit price (computed by the caller). */
+function unitPriceAmount(fields: readonly string[], position: number, header: readonly string[]): LineMoney {
+  const text = fields[position].trim();
+  const unitPrice = parseDecimal(text);
+  if (unitPrice === null) return { ok: false, reason: `unit price ${quote(text)} in column "${header[position]}" is not a number` };
+  if (unitPrice <= 0) return { ok: false, reason: `non-positive unit price ${text}` };
+  return { ok: true, amount: 0, unitPrice };
 }
 
 export function isRefund(orderId: string, refundPrefix: string | null): boolean {

@@ -6,6 +6,7 @@ import { readCsvRecords, type CsvRecord } from './csv-records.js';
 import { buildOrderEvent, type OrderBlock } from './order-event.js';
 import { isRefund, readOrderLine, type OrderLineRules } from './order-line.js';
 import { createTimestampParser } from './order-timestamp.js';
+import { describeGzipFailure, isGzipFailure } from '../shared/gzip-failure.js';
 
 export interface ReadOrderFileOptions {
   settings: CsvOrdersSettings;
@@ -13,6 +14,8 @@ export interface ReadOrderFileOptions {
   afterLine: number;
   signal: AbortSignal;
   connector: string;
+  /** Compressed size on disk, for the reason of a damaged .gz. */
+  fileBytes: number;
   /** Records the file's progress and returns the checkpoint message to yield. */
   checkpoint: (line: number, done: boolean) => SourceMessage;
 }
@@ -36,40 +39,51 @@ export async function* readOrderFile(file: string, options: ReadOrderFileOptions
   let orders = 0;
 
   const records = readCsvRecords(file, { delimiter: settings.delimiter, encoding: settings.encoding, connector: options.connector, signal });
-  for await (const record of records) {
-    if (signal.aborted) return;
-    if (isBlank(record.fields)) {
-      lastLine = record.endLine;
-      continue;
-    }
-    if (rules === null) {
-      // The header is read even when resuming: it locates the columns.
-      rules = headerRules(file, record.fields, settings, parseTimestamp, options.connector);
-      lastLine = record.endLine;
-      continue;
-    }
-    if (record.endLine <= options.afterLine) {
-      lastLine = record.endLine;
-      continue;
-    }
-
-    const verdict = readOrderLine(record.fields, rules);
-    if (verdict.orderId !== null && block !== null && verdict.orderId !== block.orderId) {
-      if (block.lines.length > 0) yield orderMessage(file, block, settings, rules.layout);
-      block = null;
-      if (++orders >= settings.checkpointEvery) {
-        orders = 0;
-        yield options.checkpoint(lastLine, false);
+  try {
+    for await (const record of records) {
+      if (signal.aborted) return;
+      if (isBlank(record.fields)) {
+        lastLine = record.endLine;
+        continue;
       }
+      if (rules === null) {
+        // The header is read even when resuming: it locates the columns.
+        rules = headerRules(file, record.fields, settings, parseTimestamp, options.connector);
+        lastLine = record.endLine;
+        continue;
+      }
+      if (record.endLine <= options.afterLine) {
+        lastLine = record.endLine;
+        continue;
+      }
+
+      const verdict = readOrderLine(record.fields, rules);
+      if (verdict.orderId !== null && block !== null && verdict.orderId !== block.orderId) {
+        if (block.lines.length > 0) yield orderMessage(file, block, settings, rules.layout);
+        block = null;
+        if (++orders >= settings.checkpointEvery) {
+          orders = 0;
+          yield options.checkpoint(lastLine, false);
+        }
+      }
+      if (verdict.orderId !== null && block === null) {
+        block = { orderId: verdict.orderId, refund: isRefund(verdict.orderId, settings.refundPrefix), firstLine: record.line, lines: [] };
+      }
+      if (!verdict.ok) yield rejectMessage(file, record, verdict.reason);
+      else if (block !== null && block.lines.length > 0 && block.lines[0].customerId !== verdict.line.customerId) {
+        yield rejectMessage(file, record, `customer id "${verdict.line.customerId}" differs from the order's customer "${block.lines[0].customerId}"`);
+      } else block?.lines.push(verdict.line);
+      lastLine = record.endLine;
     }
-    if (verdict.orderId !== null && block === null) {
-      block = { orderId: verdict.orderId, refund: isRefund(verdict.orderId, settings.refundPrefix), firstLine: record.line, lines: [] };
-    }
-    if (!verdict.ok) yield rejectMessage(file, record, verdict.reason);
-    else if (block !== null && block.lines.length > 0 && block.lines[0].customerId !== verdict.line.customerId) {
-      yield rejectMessage(file, record, `customer id "${verdict.line.customerId}" differs from the order's customer "${block.lines[0].customerId}"`);
-    } else block?.lines.push(verdict.line);
-    lastLine = record.endLine;
+  } catch (error) {
+    if (!isGzipFailure(error)) throw error;
+    // The order open at the damage may be cut short: it is dropped (not
+    // stored with a wrong total under the id its complete version will have),
+    // and the checkpoint stops before it, so a completed file re-reads it.
+    const keptUpTo = block === null ? lastLine : block.firstLine - 1;
+    yield { type: 'reject', origin: { file, line: lastLine + 1 }, reason: describeGzipFailure(error, { fileBytes: options.fileBytes, linesDecoded: lastLine }), sample: '' };
+    yield options.checkpoint(Math.max(options.afterLine, keptUpTo), true);
+    return;
   }
   // Records also end early on abort: the file is then not done, and the open order is not complete.
   if (signal.aborted) return;

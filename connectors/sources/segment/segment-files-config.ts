@@ -8,7 +8,7 @@ export const SegmentFilesSourceSchema = z
     path: z
       .string()
       .min(1)
-      .describe('A .jsonl/.json/.ndjson file (optionally .gz), a directory searched recursively (Segment storage export layout), or a glob like exports/*.jsonl.gz. Relative to the mapping file.'),
+      .describe('A .jsonl/.json/.ndjson file (optionally .gz), a directory searched recursively (Segment storage export layout), or a glob like exports/*.jsonl.gz. Relative to the mapping file. A .json file may also be one JSON document: an array of messages, one message, or {"batch": [...]}. A .gz file that does not decompress is quarantined (file and reason) and the other files are read.'),
     checkpoint_every: z.number().int().positive().optional().describe('Lines between checkpoints. @default 200000'),
     bulk_load: z
       .boolean()

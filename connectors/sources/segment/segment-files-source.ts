@@ -1,14 +1,14 @@
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { ConnectorError } from '../../../core/errors/index.js';
 import type { Source, SourceMessage } from '../../../core/ingest/source.js';
 import { HEAD_BYTES, headHash, parseFilesCursor, planResume, type FileProgress } from '../shared/file-cursor.js';
+import { describeGzipFailure, isGzipFailure } from '../shared/gzip-failure.js';
 import { resolveInputFiles, type InputFiles } from '../shared/input-files.js';
 import { createLineSplitter, type SplitLine } from '../shared/line-splitter.js';
 import type { SegmentFilesSourceConfig } from './segment-files-config.js';
+import { bulkEligible, countLines, endsLine, isGzipFile, openAt } from './file-bytes.js';
+import { isJsonDocumentFile, readJsonDocument } from './read-json-document.js';
 
 const EVENT_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/i;
 const CONNECTOR = 'segment-files';
@@ -44,7 +44,7 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
       for (const file of files) stats.set(file, await stat(file));
       const totalBytes = [...stats.values()].reduce((sum, info) => sum + info.size, 0) || 1;
       let doneBytes = 0;
-      const fraction = (file: string, offset: number) => Math.min(1, (doneBytes + (file.endsWith('.gz') ? 0 : offset)) / totalBytes);
+      const fraction = (file: string, offset: number) => Math.min(1, (doneBytes + (isGzipFile(file) ? 0 : offset)) / totalBytes);
       let currentFile = '';
       const checkpoint = (): SourceMessage => ({
         type: 'checkpoint', cursor: { files: structuredClone(progress) }, progress: fraction(currentFile, progress[currentFile]?.offset ?? 0),
@@ -63,7 +63,7 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
         if (startLine < 0) startLine = await countLines(file, startOffset);
         // An "append" must continue exactly at a line boundary; if the byte
         // before the stored offset is not a newline the file was rewritten.
-        if (startOffset > 0 && !file.endsWith('.gz') && !(await endsLine(file, startOffset))) {
+        if (startOffset > 0 && !isGzipFile(file) && !(await endsLine(file, startOffset))) {
           startLine = 0;
           startOffset = 0;
         }
@@ -72,11 +72,20 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
           head: await headHash(file, Math.min(info.size, HEAD_BYTES)),
         };
         progress[file] = current;
+        if (await isJsonDocumentFile(file)) {
+          // Read whole every time it changes (dedup absorbs the repeats); from the top if it becomes JSON Lines.
+          progress[file] = { ...current, line: 0, offset: 0, done: true };
+          const batch = await readJsonDocument(file, info.size, options.maxEventBytes);
+          doneBytes += info.size;
+          batch.push({ type: 'checkpoint', cursor: { files: structuredClone(progress) }, progress: Math.min(1, doneBytes / totalBytes) });
+          yield batch;
+          continue;
+        }
         if (startOffset === 0 && config.bulk_load !== false && context.bulkLoadSegmentFile && (await bulkEligible(file, info.size))) {
           // Lines are not counted here (that pass cost as much as the load);
           // a later append resumes at the byte offset and counts then. A
           // gzip file that grows is read again from the start (dedup absorbs it).
-          progress[file] = file.endsWith('.gz')
+          progress[file] = isGzipFile(file)
             ? { ...current, line: 0, offset: 0, done: true }
             : { ...current, line: -1, offset: info.size, done: true };
           const loaded = await context.bulkLoadSegmentFile({
@@ -101,17 +110,34 @@ export function createSegmentFilesSource(options: SegmentFilesOptions): Source<S
           }
           return batch;
         };
-        for await (const chunk of openAt(file, startOffset)) {
-          if (context.signal.aborted) return;
-          const lines = splitter.push(chunk);
-          if (lines.length === 0) continue;
-          const batch = toMessages(lines);
-          sinceCheckpoint += lines.length;
-          if (sinceCheckpoint >= every) {
-            batch.push(checkpoint());
-            sinceCheckpoint = 0;
+        let damage: unknown;
+        try {
+          for await (const chunk of openAt(file, startOffset)) {
+            if (context.signal.aborted) return;
+            const lines = splitter.push(chunk);
+            if (lines.length === 0) continue;
+            const batch = toMessages(lines);
+            sinceCheckpoint += lines.length;
+            if (sinceCheckpoint >= every) {
+              batch.push(checkpoint());
+              sinceCheckpoint = 0;
+            }
+            yield batch;
           }
-          yield batch;
+        } catch (error) {
+          if (!isGzipFile(file) || !isGzipFailure(error)) throw error;
+          damage = error;
+        }
+        if (damage !== undefined) {
+          // The lines before the damage were yielded; the cut-off one is dropped.
+          // Done, so later runs skip the file until it changes (see gzip-failure.ts).
+          current.done = true;
+          doneBytes += info.size;
+          yield [
+            { type: 'reject', origin: { file, line: current.line + 1 }, reason: describeGzipFailure(damage, { fileBytes: info.size, linesDecoded: current.line }), sample: '' },
+            { type: 'checkpoint', cursor: { files: structuredClone(progress) }, progress: Math.min(1, doneBytes / totalBytes) },
+          ];
+          continue;
         }
         const last = splitter.end();
         const tail = toMessages(last);
@@ -153,72 +179,4 @@ function lineToMessage(line: SplitLine, file: string, options: SegmentFilesOptio
   }
   if (line.text.trim() === '') return null; // blank lines carry nothing
   return { type: 'segment-json', origin, text: line.text };
-}
-
-/**
- * Whether a whole file may try the bulk path: not empty; for plain JSONL no
- * byte-order mark and a newline at the end (a half-written last line needs
- * the careful path, which re-reads it later). A gzip file is complete by
- * construction (DuckDB decompresses it itself).
- */
-async function bulkEligible(file: string, size: number): Promise<boolean> {
-  if (size === 0) return false;
-  if (file.endsWith('.gz')) return true;
-  const handle = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(3);
-    await handle.read(head, 0, 3, 0);
-    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return false;
-    const last = Buffer.alloc(1);
-    await handle.read(last, 0, 1, size - 1);
-    return last[0] === 10;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Newlines before `offset`: the line number to resume at after a bulk load. */
-async function countLines(file: string, offset: number): Promise<number> {
-  let lines = 0;
-  for await (const chunk of createReadStream(file, { start: 0, end: offset - 1, highWaterMark: 1 << 20 })) {
-    const buffer = chunk as Buffer;
-    let index = buffer.indexOf(10);
-    while (index !== -1) {
-      lines++;
-      index = buffer.indexOf(10, index + 1);
-    }
-  }
-  return lines;
-}
-
-async function endsLine(file: string, offset: number): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const byte = Buffer.alloc(1);
-    const { bytesRead } = await handle.read(byte, 0, 1, offset - 1);
-    return bytesRead === 1 && byte[0] === 10;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** A byte stream of the file's (uncompressed) content from `offset`. */
-function openAt(file: string, offset: number): AsyncIterable<Buffer> {
-  const highWaterMark = 1 << 20;
-  if (!file.endsWith('.gz')) return createReadStream(file, { start: offset, highWaterMark });
-  const gunzip = createReadStream(file, { highWaterMark }).pipe(createGunzip({ chunkSize: highWaterMark }));
-  return offset === 0 ? gunzip : skipBytes(gunzip, offset);
-}
-
-async function* skipBytes(stream: Readable, bytes: number): AsyncIterable<Buffer> {
-  let remaining = bytes;
-  for await (const chunk of stream) {
-    const buffer = chunk as Buffer;
-    if (remaining >= buffer.length) {
-      remaining -= buffer.length;
-      continue;
-    }
-    yield remaining > 0 ? buffer.subarray(remaining) : buffer;
-    remaining = 0;
-  }
 }

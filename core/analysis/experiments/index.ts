@@ -5,5 +5,10 @@ export { cuped, type CupedObservation, type CupedResult } from './cuped.js';
 export {
   alwaysValidPValues, initialMsprtState, msprtLogLikelihoodRatio, msprtUpdate, type MsprtOptions, type MsprtState,
 } from './msprt.js';
-export { twoProportionSampleSize, type SampleSize, type SampleSizeOptions } from './sample-size.js';
+export { membersForHoldout, twoProportionSampleSize, type SampleSize, type SampleSizeOptions } from './sample-size.js';
 export { alwaysValidProportionPValues, type ProportionMsprtOptions } from './msprt-proportions.js';
+export { armOf, experimentSegmentIds, resolveAssignment, type ExperimentAssignment, type SegmentRecord } from './experiment-assignment.js';
+export { checkExperiments } from './check-experiments.js';
+export { dailyConversionLooks, sequentialConversion, type ConversionLook, type SequentialConversion } from './sequential-conversion.js';
+export { experimentUplift, type ArmOutcome, type ExperimentUplift, type MemberOutcome, type UpliftOptions } from './experiment-uplift.js';
+export { binomialDraw, sparseBootstrapMeanDifference } from './sparse-bootstrap.js';

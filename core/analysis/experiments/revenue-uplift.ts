@@ -68,7 +68,7 @@ function resampledMean(values: ArrayLike<number>, pickIndex: (n: number) => numb
 }
 
 /** Linear interpolation between order statistics (numpy's default percentile). */
-function percentile(sorted: Float64Array, fraction: number): number {
+export function percentile(sorted: Float64Array, fraction: number): number {
   const position = fraction * (sorted.length - 1);
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);

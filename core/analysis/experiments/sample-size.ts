@@ -57,3 +57,16 @@ export function twoProportionSampleSize(options: SampleSizeOptions): SampleSize 
   const exact = (low + high) / 2;
   return { perArm: Math.ceil(exact), exact, cohensH };
 }
+
+/**
+ * Members a segment needs for the power of `perArm` equal arms when a share
+ * h of them is held out. The z test's variance is proportional to
+ * 1/n_T + 1/n_C: 2/n for equal arms, 1/(N·h(1 − h)) for N members split
+ * (1 − h, h), so N = n / (2h(1 − h)). As statsmodels' solve_power with
+ * ratio = h / (1 − h) (nobs1 is the treatment arm, (1 − h)·N).
+ */
+export function membersForHoldout(exactPerArm: number, holdoutShare: number): { members: number; exact: number } {
+  if (!(holdoutShare > 0 && holdoutShare < 1)) throw new RangeError(`membersForHoldout: holdoutShare must be in (0, 1), got ${holdoutShare}`);
+  const exact = exactPerArm / (2 * holdoutShare * (1 - holdoutShare));
+  return { members: Math.ceil(exact), exact };
+}
