@@ -7,6 +7,9 @@ import { CsvOrdersSourceSchema, createCsvOrdersSource } from './sources/file/ind
 import { SegmentFilesSourceSchema, createSegmentFilesSource } from './sources/segment/index.js';
 import { SyntheticSourceSchema, createSyntheticSource } from './sources/synthetic/index.js';
 import { SegmentApiSourceSchema, createSegmentApiSource } from './sources/segment-api/index.js';
+import { Ga4BigQuerySourceSchema, Ga4FilesSourceSchema, createGa4BigQuerySource, createGa4FilesSource } from './sources/firebase/index.js';
+import { durationMs } from '../core/config/durations.js';
+import { MixpanelSourceSchema, createMixpanelSource } from './sources/mixpanel/index.js';
 import { createHubSpotSink, HubSpotSinkSchema } from './sinks/hubspot/index.js';
 import { createMarketoSink, MarketoSinkSchema } from './sinks/marketo/index.js';
 import { createSalesforceSink, SalesforceSinkSchema } from './sinks/salesforce/index.js';
@@ -37,6 +40,12 @@ const SOURCES: Record<string, SourceRegistration> = {
   'csv-orders': { schema: CsvOrdersSourceSchema, create: () => createCsvOrdersSource() as Source<unknown> },
   synthetic: { schema: SyntheticSourceSchema, create: () => createSyntheticSource() as Source<unknown> },
   'segment-api': { schema: SegmentApiSourceSchema, create: () => createSegmentApiSource() as Source<unknown> },
+  'ga4-bigquery': {
+    schema: Ga4BigQuerySourceSchema,
+    create: (mapping) => createGa4BigQuerySource({ maxFutureMs: durationMs(mapping.ingest.max_future) }) as Source<unknown>,
+  },
+  mixpanel: { schema: MixpanelSourceSchema, create: () => createMixpanelSource() as Source<unknown> },
+  'ga4-files': { schema: Ga4FilesSourceSchema, create: (mapping) => createGa4FilesSource({ maxFutureMs: durationMs(mapping.ingest.max_future) }) as Source<unknown> },
 };
 
 export const SINKS: Readonly<Record<string, SinkRegistration>> = {

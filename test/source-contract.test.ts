@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../core/random/rng.js';
+import { measureChildCostMs, timeoutInChildCosts } from './support/child-cost.js';
+import { queryState, REPO_ROOT, runMapping, writeMapping } from './support/run-mapping.js';
+import { SOURCE_FIXTURES, type SourceFixture } from './support/source-fixtures.js';
+import { temporaryDirectory } from './support/temporary-directory.js';
+
+/**
+ * One contract every source keeps, whatever it reads: counts that
+ * reconcile (read = accepted + quarantined + duplicates), every refusal
+ * quarantined with a reason, and exactly-once resume across SIGKILL: a run
+ * killed after committing, then finished, stores the same events as one
+ * uninterrupted run, none twice.
+ */
+const CHILD_COST_MS = await measureChildCostMs(['@duckdb/node-api', join(REPO_ROOT, 'connectors', 'registry.ts')], REPO_ROOT);
+const KILLS = 2;
+
+function mappingText(source: string): string {
+  return `version: 1
+sources:
+${source}
+ingest:
+  batch_events: 4000
+  max_future: 3650d
+features:
+  include: [frequency]
+segments:
+  - id: all
+    model: rules
+    name: Everyone
+    rule: frequency >= 0
+`;
+}
+
+async function prepared(fixture: SourceFixture, label: string) {
+  const directory = temporaryDirectory(`contract-${label}`);
+  const stateDir = join(directory, 'state');
+  mkdirSync(stateDir, { recursive: true });
+  const mapping = writeMapping(directory, mappingText(await fixture.prepare(directory, stateDir)));
+  return { directory, stateDir, mapping, env: { ...process.env, SEGFLOW_STATE: '', ...fixture.env } };
+}
+
+/** `segflow run`, SIGKILLed `delayMs` after its first committed batch (its first progress line). */
+function runUntilKilled(mapping: string, stateDir: string, env: NodeJS.ProcessEnv, delayMs: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), 'run', mapping, '--state', stateDir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let armed = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!armed && /ingest src: [\d,]+ read/.test(stderr)) {
+        armed = true;
+        setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL'));
+  });
+}
+
+describe.each(SOURCE_FIXTURES.map((fixture) => ({ name: fixture.name, fixture })))('source contract: $name', ({ fixture }) => {
+  it('reconciles its counts and quarantines every refusal with a reason', async () => {
+    const { mapping, stateDir, env } = await prepared(fixture, 'counts');
+    const summary = await runMapping(mapping, stateDir, () => Date.parse('2026-12-01T00:00:00Z'), env);
+    const [counts] = summary.sources;
+    expect(counts).toBeDefined();
+    expect(counts!.read).toBe(fixture.records);
+    expect(counts!.read).toBe(counts!.accepted + counts!.quarantined + counts!.duplicates);
+    expect(counts!.quarantined).toBe(fixture.bad);
+    expect(counts!.uncommitted).toBe(0);
+    expect(summary.events.storedTotal).toBe(fixture.events);
+    const quarantine = readFileSync(summary.quarantineFile!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { reason: string; line: number; file: string });
+    expect(quarantine.length).toBeGreaterThan(0);
+    for (const row of quarantine) {
+      expect(row.reason.length).toBeGreaterThan(5);
+      expect(row.line).toBeGreaterThan(0);
+    }
+    // A second run reads nothing new.
+    const again = await runMapping(mapping, stateDir, () => Date.parse('2026-12-01T00:00:00Z'), env);
+    expect(again.events.stored).toBe(0);
+    expect(again.events.storedTotal).toBe(fixture.events);
+  }, timeoutInChildCosts(20, CHILD_COST_MS));
+
+  it(`resumes exactly once after ${KILLS} SIGKILLs mid-ingest`, async () => {
+    const clean = await prepared(fixture, 'clean');
+    await runMapping(clean.mapping, clean.stateDir, () => Date.now(), clean.env);
+    const crashed = await prepared(fixture, 'crash');
+    const rng = createRng(41);
+    let kills = 0;
+    for (let kill = 0; kill < KILLS; kill++) if (await runUntilKilled(crashed.mapping, crashed.stateDir, crashed.env, 20 + rng.next() * 200)) kills += 1;
+    expect(kills).toBe(KILLS);
+    // The kills landed mid-ingest: some batches are stored, not all.
+    const [partial] = await queryState(crashed.stateDir, 'SELECT count(*) AS n FROM events');
+    expect(Number(partial?.n)).toBeGreaterThan(0);
+    expect(Number(partial?.n)).toBeLessThan(fixture.events);
+    const resumed = await runMapping(crashed.mapping, crashed.stateDir, () => Date.now(), crashed.env);
+    expect(resumed.events.storedTotal).toBe(fixture.events);
+    const ids = async (stateDir: string) => (await queryState(stateDir, 'SELECT message_id, count(*) AS n FROM events GROUP BY 1')).map((row) => [String(row.message_id), Number(row.n)] as const);
+    const expected = new Map(await ids(clean.stateDir));
+    const actual = await ids(crashed.stateDir);
+    expect(actual.filter(([, copies]) => copies > 1)).toEqual([]);
+    expect(actual.length).toBe(expected.size);
+    expect(actual.every(([id]) => expected.has(id))).toBe(true);
+    const [check] = await queryState(crashed.stateDir, 'SELECT sum(read_records) AS read, sum(accepted_records + duplicate_records + quarantined_records) AS accounted FROM source_checkpoints');
+    expect(Number(check?.read)).toBe(fixture.records);
+    expect(Number(check?.accounted)).toBe(fixture.records);
+  }, timeoutInChildCosts(60, CHILD_COST_MS));
+});
