@@ -72,7 +72,7 @@ describe('@segment/analytics-node against segflow serve', () => {
     } finally {
       await live.close();
     }
-  }, timeoutInChildCosts(60, childCost));
+  }, timeoutInChildCosts(120, childCost, 240_000));
 
   const children: ChildProcess[] = [];
   afterAll(() => {
@@ -120,7 +120,7 @@ describe('@segment/analytics-node against segflow serve', () => {
     // The clients retried through the outage: all of it arrived.
     expect(confirmed.size).toBe(EVENTS);
     expect(stored.size).toBe(EVENTS);
-  }, timeoutInChildCosts(90, childCost, 180_000));
+  }, timeoutInChildCosts(180, childCost, 360_000));
 });
 
 function freePort(): Promise<number> {

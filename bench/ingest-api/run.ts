@@ -35,7 +35,7 @@ function mapping(source: string): string {
 }
 
 async function startServe(file: string, stateDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'serve', file, '--port', '0', '--state', stateDir], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'cli/main.ts', 'serve', file, '--port', '0', '--state', stateDir], {
     cwd: REPO_ROOT, env: { ...process.env, BENCH_WRITE_KEY: WRITE_KEY }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolveUrl, reject) => {
