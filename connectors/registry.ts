@@ -9,7 +9,7 @@ import { SyntheticSourceSchema, createSyntheticSource } from './sources/syntheti
 import { SegmentApiSourceSchema, createSegmentApiSource } from './sources/segment-api/index.js';
 import { Ga4BigQuerySourceSchema, Ga4FilesSourceSchema, createGa4BigQuerySource, createGa4FilesSource } from './sources/firebase/index.js';
 import { durationMs } from '../core/config/durations.js';
-import { MixpanelSourceSchema, createMixpanelSource } from './sources/mixpanel/index.js';
+import { MixpanelSourceSchema, cohortJournalId, createMixpanelSource } from './sources/mixpanel/index.js';
 import { createHubSpotSink, HubSpotSinkSchema } from './sinks/hubspot/index.js';
 import { createMarketoSink, MarketoSinkSchema } from './sinks/marketo/index.js';
 import { createSalesforceSink, SalesforceSinkSchema } from './sinks/salesforce/index.js';
@@ -68,9 +68,15 @@ export function sinkTypes(): string[] {
 }
 
 export function wireSources(mapping: Mapping): IngestSourceEntry[] {
-  return mapping.sources.map((config) => {
+  return mapping.sources.flatMap((config) => {
     const registration = SOURCES[config.type];
     if (!registration) throw new Error(`unknown source type "${config.type}"`);
-    return { id: config.id, source: registration.create(mapping), config };
+    const entries: IngestSourceEntry[] = [{ id: config.id, source: registration.create(mapping), config }];
+    // A Mixpanel cohort webhook journals membership signals (segflow serve); they load like any journal.
+    if (config.type === 'mixpanel' && config.cohort_webhook !== undefined) {
+      const id = cohortJournalId(config.id);
+      entries.push({ id, source: createSegmentApiSource() as Source<unknown>, config: { id, type: 'segment-api', write_keys: [] } });
+    }
+    return entries;
   });
 }

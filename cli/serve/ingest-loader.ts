@@ -25,7 +25,7 @@ export function startIngestLoader(workspace: Workspace, sources: readonly Ingest
   const load = () => queue.run(async () => {
     const events = await workspace.events();
     const counts = await runIngest({
-      store: events, sources, runId: newRunId(workspace.now()), baseDir: workspace.baseDir, stateDir: workspace.stateDir, now: workspace.now,
+      store: events, sources, runId: newRunId(workspace.now()), baseDir: workspace.baseDir, stateDir: workspace.stateDir, env: workspace.env, now: workspace.now,
       signal: new AbortController().signal, batchEvents: Math.min(mapping.ingest.batch_events, 100_000), maxFutureMs: durationMs(mapping.ingest.max_future),
     });
     for (const count of counts) {

@@ -6,6 +6,7 @@ import { spoolBacklogBytes, parseSpoolCursor } from '../../core/ingest/spool/spo
 import type { Workspace } from '../../core/runtime/index.js';
 import { registerSegmentApiRoutes, spoolDirectory, type SegmentApiSourceConfig } from '../../connectors/sources/segment-api/index.js';
 import type { SegmentApiEndpoint } from '../../connectors/sources/segment-api/tracking-api-routes.js';
+import { cohortJournalId, registerMixpanelCohortRoutes, type CohortEndpoint, type MixpanelSourceConfig } from '../../connectors/sources/mixpanel/index.js';
 import { startIngestLoader, type IngestLoader } from './ingest-loader.js';
 import { createWorkQueue } from './work-queue.js';
 
@@ -44,6 +45,8 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   const writers = new Map<string, SpoolWriter>();
   const backlog = new Map<string, number>();
   const endpoints: SegmentApiEndpoint[] = [];
+  const cohortSources = (workspace.mapping.sources.filter((source) => source.type === 'mixpanel') as unknown as MixpanelSourceConfig[]).filter((config) => config.cohort_webhook !== undefined);
+  const cohortEndpoints: CohortEndpoint[] = [];
   const maxBacklog = options.maxBacklogBytes ?? 1024 ** 3;
   const maxPending = options.maxPendingBytes ?? 64 * 1024 ** 2;
   try {
@@ -58,6 +61,22 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
         saturated: () => writer.pendingBytes > maxPending || (backlog.get(config.id) ?? 0) > maxBacklog,
       });
     }
+    for (const config of cohortSources) {
+      const journal = cohortJournalId(config.id);
+      const writer = await openSpoolWriter(spoolDirectory(workspace.stateDir, journal));
+      writers.set(journal, writer);
+      const auth = config.cohort_webhook!;
+      cohortEndpoints.push({
+        sourceId: config.id,
+        auth: {
+          username: resolveSecret(auth.username, workspace.env, `sources.${config.id}.cohort_webhook.username`),
+          password: resolveSecret(auth.password, workspace.env, `sources.${config.id}.cohort_webhook.password`),
+        },
+        append: (lines) => writer.append(lines),
+        loadState: (cohortKey) => workspace.state.meta.get(`mixpanel.cohort:${config.id}:${cohortKey}`),
+        saveState: (cohortKey, state) => workspace.state.meta.set(`mixpanel.cohort:${config.id}:${cohortKey}`, state),
+      });
+    }
   } catch (error) {
     for (const writer of writers.values()) await writer.close();
     throw error;
@@ -69,9 +88,9 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     log: (message, fields) => logger.info(fields, message),
   });
   const refreshBacklog = async () => {
-    for (const config of configs) {
-      const cursor = parseSpoolCursor((await store.progress(config.id))?.cursor) ?? undefined;
-      backlog.set(config.id, spoolBacklogBytes(spoolDirectory(workspace.stateDir, config.id), cursor));
+    for (const journal of writers.keys()) {
+      const cursor = parseSpoolCursor((await store.progress(journal))?.cursor) ?? undefined;
+      backlog.set(journal, spoolBacklogBytes(spoolDirectory(workspace.stateDir, journal), cursor));
     }
   };
   const backlogTimer = setInterval(() => void refreshBacklog().catch(() => undefined), 1000);
@@ -88,6 +107,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   });
   let accepted = 0;
   await registerSegmentApiRoutes(app, { endpoints, now: workspace.now, onAccepted: (_source, events) => { accepted += events; } });
+  if (cohortEndpoints.length > 0) await registerMixpanelCohortRoutes(app, { endpoints: cohortEndpoints, now: workspace.now });
   app.get('/healthz', async () => ({
     status: loader.totals.lastError === null ? 'ok' : 'degraded',
     accepted,
@@ -96,7 +116,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     ...(loader.totals.lastError ? { lastLoadError: loader.totals.lastError } : {}),
   }));
   const address = await app.listen({ host: options.host, port: options.port });
-  logger.info({ url: address, sources: configs.map((config) => config.id) }, 'listening');
+  logger.info({ url: address, sources: [...configs.map((config) => config.id), ...cohortSources.map((config) => cohortJournalId(config.id))] }, 'listening');
 
   let closing: Promise<void> | undefined;
   return {

@@ -35,6 +35,7 @@ export interface IngestOptions {
   baseDir: string;
   /** The mapping's state directory (the ingest API's spool lives there). */
   stateDir?: string;
+  env?: NodeJS.ProcessEnv;
   now: () => number;
   signal: AbortSignal;
   /** Commit at the first checkpoint after this many staged records. */
@@ -72,6 +73,7 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     signal: options.signal,
     baseDir: options.baseDir,
     ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
+    ...(options.env !== undefined ? { env: options.env } : {}),
     bulkLoadSegmentFile: async (request) => {
       if (stagedSinceCheckpoint || options.signal.aborted) return false;
       if (pendingCursor !== undefined) {

@@ -45,6 +45,8 @@ export interface SourceContext {
   baseDir: string;
   /** The mapping's state directory: sources that keep files of their own (the ingest API's spool) keep them here. */
   stateDir?: string;
+  /** Where `${env:NAME}` references in the source's config resolve (the workspace's environment). */
+  env?: NodeJS.ProcessEnv;
   /**
    * Optional bulk path for a whole Segment JSONL file: the engine loads it in
    * one transaction together with `cursor` (which must mark the file done)

@@ -27,6 +27,8 @@ export interface PipelineOptions {
   runId: string;
   baseDir: string;
   stateDir: string;
+  /** The workspace's environment, for sources' `${env:NAME}` references. */
+  env?: NodeJS.ProcessEnv;
   sources: readonly IngestSourceEntry[];
   now: () => number;
   signal: AbortSignal;
@@ -75,7 +77,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
   {
     const duck = store.connection;
     const sources = await timed('ingest', () => runIngest({
-      store, sources: options.sources, runId, baseDir: options.baseDir, stateDir: options.stateDir, now: options.now, signal: options.signal,
+      store, sources: options.sources, runId, baseDir: options.baseDir, stateDir: options.stateDir, ...(options.env ? { env: options.env } : {}), now: options.now, signal: options.signal,
       batchEvents: mapping.ingest.batch_events, maxFutureMs: durationMs(mapping.ingest.max_future), onProgress: options.onIngestProgress,
     }));
     if (options.signal.aborted) {

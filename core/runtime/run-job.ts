@@ -31,7 +31,7 @@ export async function runJob(workspace: Workspace, options: RunJobOptions): Prom
   await state.runs.start({ runId, mapping: workspace.mappingFile, startedAt: new Date(workspace.now()).toISOString() });
   try {
     const summary: RunJobSummary = await runPipeline({
-      mapping: workspace.mapping, events: await workspace.events(), state, runId, baseDir: workspace.baseDir, stateDir: workspace.stateDir,
+      mapping: workspace.mapping, events: await workspace.events(), state, runId, baseDir: workspace.baseDir, stateDir: workspace.stateDir, env: workspace.env,
       sources: workspace.connectors.sources(workspace.mapping), now: workspace.now, signal: options.signal,
       ...(options.onStage ? { onStage: options.onStage } : {}),
       ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),

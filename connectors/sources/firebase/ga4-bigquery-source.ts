@@ -26,8 +26,8 @@ const SAMPLE_CHARACTERS = 200;
  */
 export function createGa4BigQuerySource(options: Ga4BigQueryOptions = {}): Source<Ga4BigQuerySourceConfig> {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const connect = async (settings: Ga4BigQuerySettings): Promise<ExportTables> => {
-    const credentials = await resolveGa4Credentials(settings.credentials, options.env ?? process.env, settings.sourceId);
+  const connect = async (settings: Ga4BigQuerySettings, env: NodeJS.ProcessEnv | undefined): Promise<ExportTables> => {
+    const credentials = await resolveGa4Credentials(settings.credentials, options.env ?? env ?? process.env, settings.sourceId);
     const tablesOptions: ExportTablesOptions = {
       project: settings.project, dataset: settings.dataset, credentials, apiEndpoint: settings.apiEndpoint, pageSize: settings.pageSize, retry,
     };
@@ -37,7 +37,7 @@ export function createGa4BigQuerySource(options: Ga4BigQueryOptions = {}): Sourc
     kind: 'source:ga4-bigquery',
     async check(config, context) {
       const settings = resolveGa4BigQuerySettings(config);
-      const tables = await listTables(await connect(settings), settings, context.signal);
+      const tables = await listTables(await connect(settings, context.env), settings, context.signal);
       if (!tables.some((table) => /^events_(intraday_)?\d{8}$/.test(table))) {
         throw new ConnectorError('config', 'ga4-bigquery.no_export_tables',
           `source "${settings.sourceId}": ${settings.project}.${settings.dataset} has no events_YYYYMMDD table; is the GA4 BigQuery export on, and has its first day been written?`, { connector: CONNECTOR });
@@ -51,7 +51,7 @@ export function createGa4BigQuerySource(options: Ga4BigQueryOptions = {}): Sourc
         throw new ConnectorError('config', 'ga4-bigquery.cursor_invalid',
           `source "${settings.sourceId}": the stored cursor belongs to ${cursor === 'foreign' ? 'another connector' : cursor.dataset}, not ${datasetName}; give this source a new id to import ${datasetName} from start_date`, { connector: CONNECTOR });
       }
-      const tables = await connect(settings);
+      const tables = await connect(settings, context.env);
       const plan = planTables({
         dataset: datasetName, tables: await listTables(tables, settings, context.signal), cursor, startDay: settings.startDay,
         lateDays: settings.lateDays, intraday: settings.intraday, now: context.now(),

@@ -52,17 +52,17 @@ function expectEventOrReason(text: string) {
 
 describe('GA4 NDJSON line parser (property)', () => {
   it('turns any text into an event, a reject with a reason, or nothing for a blank line; never throws', () => {
-    fc.assert(fc.property(fc.string(), expectEventOrReason), { numRuns: 500 });
+    fc.assert(fc.property(fc.string(), expectEventOrReason), { numRuns: 500, seed: 20261203 });
   });
 
   it('turns any JSON value into an event or a reject with a reason', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => expectEventOrReason(JSON.stringify(value))), { numRuns: 500 });
+    fc.assert(fc.property(fc.jsonValue(), (value) => expectEventOrReason(JSON.stringify(value))), { numRuns: 500, seed: 20261203 });
   });
 
   it('turns any row-shaped object, well-formed or not, into an event or a reject with a reason', () => {
     seen.event = 0;
     seen.reject = 0;
-    fc.assert(fc.property(rowLike, (row) => expectEventOrReason(JSON.stringify(row) ?? 'null')), { numRuns: 600 });
+    fc.assert(fc.property(rowLike, (row) => expectEventOrReason(JSON.stringify(row) ?? 'null')), { numRuns: 600, seed: 20261203 });
     // Honest coverage: both outcomes occur, not 600 rejects of malformed noise.
     expect(seen.event).toBeGreaterThan(30);
     expect(seen.reject).toBeGreaterThan(30);

@@ -64,6 +64,16 @@ export const MixpanelSourceSchema = z
       .url()
       .optional()
       .describe('Export API origin, overriding region (tests, proxies). @default the region host'),
+    cohort_webhook: z
+      .strictObject({
+        username: z.string().min(1).describe('Basic-auth username set on the Mixpanel custom webhook, literally or as ${env:NAME}.'),
+        password: z
+          .string()
+          .regex(SECRET_REFERENCE, { message: 'expected ${env:NAME}: the webhook password comes from the environment' })
+          .describe('Basic-auth password set on the Mixpanel custom webhook, as ${env:NAME}.'),
+      })
+      .optional()
+      .describe('Receive Mixpanel cohort syncs at /webhooks/mixpanel/<source id> in `segflow serve`: cohort members become Audience Entered / Exited signals (audience_key mixpanel:<project>:<cohort>) for a `model: audiences` segmentation.'),
   })
   .describe('Mixpanel: events from the Raw Export API, one UTC day per request.');
 

@@ -40,7 +40,6 @@ const abortableSleep = async (ms: number, signal: AbortSignal): Promise<void> =>
  * on every run (late events); messageIds make the repeats duplicates.
  */
 export function createMixpanelSource(options: MixpanelSourceOptions = {}): Source<MixpanelSourceConfig> {
-  const env = options.env ?? process.env;
   const sleep = options.sleep ?? abortableSleep;
   // One budget per project for the life of the process (several runs of `serve` share it).
   const limiters = new Map<string, RateLimiter>();
@@ -55,16 +54,18 @@ export function createMixpanelSource(options: MixpanelSourceOptions = {}): Sourc
   return {
     kind: MIXPANEL_SOURCE,
     // Configuration and secrets only: a probe request would spend one of the project's 60 exports an hour.
-    async check(config) {
-      resolveMixpanelSettings(config, env);
+    async check(config, context) {
+      resolveMixpanelSettings(config, options.env ?? context.env ?? process.env);
     },
     read(config, from, context) {
-      const settings = resolveMixpanelSettings(config, env);
+      const settings = resolveMixpanelSettings(config, options.env ?? context.env ?? process.env);
       const dependencies: ExportClientDependencies = {
         get: options.get ?? nodeHttpGet,
-        limiter: limiterFor(settings.projectId, context.now),
+        // Waiting is measured on the clock the sleeps advance: the wall clock unless a test injects both.
+        // (A run's clock may be pinned, e.g. to compute features as of a date; a limiter on it would never refill.)
+        limiter: limiterFor(settings.projectId, options.sleep ? context.now : Date.now),
         policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-        now: context.now,
+        now: options.sleep ? context.now : Date.now,
         sleep,
         random: options.random ?? Math.random,
       };
