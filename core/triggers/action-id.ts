@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Deterministic ids: the same match always yields the same id, so a replayed
+ * event, a timer fired again after a crash, or a retry after a vendor timeout
+ * is the same action, dropped by the outbox (and by the vendor where it takes
+ * an idempotency key). The anchor is the time that identifies the match (wait
+ * start, session start), not the time it was processed.
+ */
+export function firingId(triggerId: string, profileId: string, matchKey: string, anchorAt: number): string {
+  return digest([triggerId, profileId, matchKey, String(anchorAt)]);
+}
+
+/** One id per action of a firing: two sinks (or two kinds in one sink) are two actions. */
+export function actionId(firing: string, actionIndex: number, sink: string, kind: string): string {
+  return digest([firing, String(actionIndex), sink, kind]);
+}
+
+function digest(parts: readonly string[]): string {
+  // The unit separator cannot appear in ids a mapping declares, so parts never run together.
+  return createHash('sha256').update(parts.join('\u001f')).digest('base64url').slice(0, 22);
+}

@@ -1,0 +1,16 @@
+export * from './trigger-types.js';
+export * from './engine-records.js';
+export type { SeenInputs } from './seen-inputs.js';
+export * from './guards/guard-types.js';
+export { compileTriggers, compileMatcher } from './compile-triggers.js';
+export { matchesEvent, readPath } from './event-matcher.js';
+export { stepTrigger, eventConcernsTrigger, type KindState } from './kinds/step-trigger.js';
+export { judgeFiring, frequencyCapAllows, recordSent, type FiringVerdict } from './guards/judge-firing.js';
+export { quietHoursEnd } from './guards/quiet-hours.js';
+export { actionId, firingId } from './action-id.js';
+export { buildPayload, type PayloadValue } from './action-payload.js';
+export { processProfile, type ProfileInput, type ProfileWork, type ProfileOutcome } from './process-profile.js';
+export type { TriggerStateRepository, EngineClock, StoredProfile, TriggerCommit, CommitResult } from './trigger-state-repository.js';
+export { InMemoryTriggerStateRepository } from './in-memory-trigger-state-repository.js';
+export { TriggerEngine, type TriggerEngineOptions, type TriggerProfileLookup, type EngineBatchResult } from './trigger-engine.js';
+export { dryRunTriggers, tally, emptyDryRunReport, type DryRunInput, type DryRunReport } from './dry-run.js';
