@@ -40,7 +40,13 @@ export const HierarchicalSegmentation = z.strictObject({
   ...FeatureBlock,
   model: z.literal('hierarchical'),
   k: z.number().int().min(2).max(50).describe('Clusters to cut the Ward tree into.'),
-  sample_size: z.number().int().min(100).max(10_000).default(5_000).describe('Ward runs on a seeded sample this big; everyone else joins the nearest cluster. @default 5000'),
+  sample_size: z
+    .number()
+    .int()
+    .min(100)
+    .max(100_000)
+    .default(100_000)
+    .describe('Ward is exact (scikit-learn\'s tree) on up to this many profiles; above it, it runs on a seeded sample this big and everyone else joins the nearest cluster. Exact Ward takes O(n²) time (~30 s at 100,000). @default 100000'),
 });
 
 export const IsolationForestSegmentation = z.strictObject({
