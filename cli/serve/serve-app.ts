@@ -42,6 +42,9 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   const configs = workspace.mapping.sources.filter((source) => source.type === 'segment-api') as unknown as SegmentApiSourceConfig[];
   // Open the event store now: the server owns it while it runs (a CLI run gets a clear "in use" message).
   const store = await workspace.events();
+  // One DuckDB thread while serving: loads then leave a core to the HTTP loop (with two, a load
+  // starved it and the API's p99 followed the loads). Measured in bench/ingest-api.
+  await store.connection.run(`SET threads = ${Number(process.env.SEGFLOW_SERVE_DUCKDB_THREADS ?? 1)}`);
   const writers = new Map<string, SpoolWriter>();
   const backlog = new Map<string, number>();
   const endpoints: SegmentApiEndpoint[] = [];

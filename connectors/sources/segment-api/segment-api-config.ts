@@ -19,7 +19,7 @@ export const SegmentApiSourceSchema = z
       .min(1)
       .describe('Write keys accepted by /v1/* (HTTP Basic "writeKey:" or writeKey in the body), each ${env:NAME}. Several keys let web, iOS and server libraries be told apart or rotated.'),
     webhook_secret: Secret.optional().describe('Shared secret of a Segment Webhooks destination pointed at /webhooks/segment/<source id>: X-Signature (HMAC-SHA1) is checked. Without it the webhook endpoint is off.'),
-    checkpoint_every: z.number().int().positive().optional().describe('Journal lines per committed batch when loading. @default 50000'),
+    checkpoint_every: z.number().int().positive().optional().describe('Journal lines between checkpoints when loading (at most 2000); commits follow ingest.batch_events. @default 2000'),
   })
   .describe("Segment's HTTP Tracking API and Webhooks destination, served by `segflow serve`.");
 

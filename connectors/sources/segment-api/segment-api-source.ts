@@ -32,7 +32,10 @@ export function createSegmentApiSource(): Source<SegmentApiSourceConfig> {
           `source "${config.id}": the stored cursor is not a segment-api cursor (was this source id used for another connector?)`, { connector: CONNECTOR });
       }
       const dir = spoolDirectory(context.stateDir, config.id);
-      for await (const batch of readSpool(dir, cursor, { batchLines: config.checkpoint_every ?? 50_000, signal: context.signal })) {
+      // Small batches, each with its checkpoint (commits still happen only every ingest.batch_events):
+      // staging is synchronous, and inside `segflow serve` a 50k-line batch held the event loop
+      // long enough to show in the API's p99.
+      for await (const batch of readSpool(dir, cursor, { batchLines: Math.min(config.checkpoint_every ?? 2_000, 2_000), signal: context.signal })) {
         const messages: SourceMessage[] = batch.lines.map((line) => ({
           type: 'segment-json', origin: { file: `spool/${config.id}/${line.file}`, line: line.line }, text: line.text,
         }));
