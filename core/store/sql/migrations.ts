@@ -10,6 +10,10 @@ import type { SqlDialect } from './sql-client.js';
  * Version 4 keys sink state by the vendor account a sink writes to (not by
  * the sink's id) and adds locks. Old rows are kept under `legacy-sink:<id>`
  * and adopted once by the first sync of that sink id (sink-account-state.ts).
+ *
+ * Version 5 holds the trigger engine's state (trigger-state.ts): one row per
+ * profile (its state as JSON), its pending timers, the outbox of actions,
+ * hold counters and the event clock, all written by one transaction.
  */
 export interface Migration {
   version: number;
@@ -72,6 +76,35 @@ const DEAD_LETTER_COLUMNS = `
     -- retried (un-parked), discarded (stays parked until the record's desired state changes), applied, superseded.
     resolution TEXT`;
 
+// Times are milliseconds as DOUBLE PRECISION: exact for every integer a date needs, read back by pg as a
+// number (BIGINT comes back as a string), and able to hold the -Infinity clock of an engine that has seen nothing.
+const TRIGGER_TABLES = `
+  CREATE TABLE trigger_clock (id INTEGER PRIMARY KEY CHECK (id = 1), event_time DOUBLE PRECISION NOT NULL);
+  CREATE TABLE trigger_profiles (profile_id TEXT PRIMARY KEY, state TEXT NOT NULL);
+  CREATE TABLE trigger_timers (
+    profile_id TEXT NOT NULL,
+    trigger_id TEXT NOT NULL,
+    timer_id TEXT NOT NULL,
+    due_at DOUBLE PRECISION NOT NULL,
+    fire_at DOUBLE PRECISION NOT NULL,
+    -- A firing deferred by quiet hours (JSON), judged again when the timer fires.
+    deferred TEXT,
+    PRIMARY KEY (profile_id, trigger_id, timer_id)
+  );
+  -- "Due before t, earliest first" reads this index in order; profile_id makes ties deterministic and the scan index-only.
+  CREATE INDEX trigger_timers_fire ON trigger_timers(fire_at, profile_id);
+  CREATE TABLE trigger_outbox (
+    id TEXT PRIMARY KEY,
+    trigger_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    sink TEXT NOT NULL,
+    fired_at DOUBLE PRECISION NOT NULL,
+    action TEXT NOT NULL,
+    -- Set by the delivery layer once the vendor has it.
+    delivered_at DOUBLE PRECISION
+  );
+  CREATE TABLE trigger_holds (trigger_id TEXT NOT NULL, reason TEXT NOT NULL, held BIGINT NOT NULL, PRIMARY KEY (trigger_id, reason));`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sqlite: IDENTITY_AND_RUNS.replace('CREATE TABLE suppressions (key_hash TEXT PRIMARY KEY, reason TEXT NOT NULL, requested_at TEXT NOT NULL);', ''), postgres: IDENTITY_AND_RUNS },
   {
@@ -98,6 +131,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX dead_letters_open ON dead_letters(account, profile_id) WHERE resolved_at IS NULL;
       CREATE INDEX dead_letters_key ON dead_letters(record_key);`,
   },
+  { version: 5, sqlite: TRIGGER_TABLES, postgres: TRIGGER_TABLES },
 ];
 
 export function migrationsFor(dialect: SqlDialect, fromVersion: number): Array<{ version: number; sql: string }> {

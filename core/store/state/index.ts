@@ -7,3 +7,4 @@ export type { RunHistory, RunRecord, RunStatus } from './run-history.js';
 export type { Locks } from './locks.js';
 export type { MetaState } from './meta-state.js';
 export type { SuppressionList } from './suppression-list.js';
+export type { TriggerState } from './trigger-state.js';

@@ -6,6 +6,7 @@ import { createMetaState, type MetaState } from './meta-state.js';
 import { createRunHistory, type RunHistory } from './run-history.js';
 import { createSinkAccountState, type SinkAccountState } from './sink-account-state.js';
 import { createSuppressionList, type SuppressionList } from './suppression-list.js';
+import { createTriggerState, type TriggerState } from './trigger-state.js';
 
 /**
  * Every read and write of operational state goes through here (DESIGN.md
@@ -25,6 +26,8 @@ export interface StateStore {
   readonly suppressions: SuppressionList;
   readonly deadLetters: DeadLetters;
   readonly locks: Locks;
+  /** The trigger engine's profile states, timers, outbox and hold counts (its TriggerStateRepository). */
+  readonly triggers: TriggerState;
   /** Acknowledged sink state of one vendor account (see sink-account-state.ts for the key). */
   account(account: string): SinkAccountState;
   close(): Promise<void>;
@@ -41,6 +44,7 @@ export function createStateStore(sql: SqlClient, now: () => number = Date.now): 
     suppressions: createSuppressionList(sql, now),
     deadLetters: createDeadLetters(sql, now),
     locks: createLocks(sql),
+    triggers: createTriggerState(sql),
     account: (account) => createSinkAccountState(sql, account, now),
     close: () => sql.close(),
   };
