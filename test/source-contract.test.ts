@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/random/rng.js';
 import { measureChildCostMs, timeoutInChildCosts } from './support/child-cost.js';
 import { queryState, REPO_ROOT, runMapping, writeMapping } from './support/run-mapping.js';
-import { SOURCE_FIXTURES, type SourceFixture } from './support/source-fixtures.js';
+import { closeFixtureFakes, SOURCE_FIXTURES, type SourceFixture } from './support/source-fixtures.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
 
 /**
@@ -17,6 +17,7 @@ import { temporaryDirectory } from './support/temporary-directory.js';
  */
 const CHILD_COST_MS = await measureChildCostMs(['@duckdb/node-api', join(REPO_ROOT, 'connectors', 'registry.ts')], REPO_ROOT);
 const KILLS = 2;
+afterAll(closeFixtureFakes);
 
 function mappingText(source: string): string {
   return `version: 1
@@ -64,7 +65,7 @@ function runUntilKilled(mapping: string, stateDir: string, env: NodeJS.ProcessEn
 describe.each(SOURCE_FIXTURES.map((fixture) => ({ name: fixture.name, fixture })))('source contract: $name', ({ fixture }) => {
   it('reconciles its counts and quarantines every refusal with a reason', async () => {
     const { mapping, stateDir, env } = await prepared(fixture, 'counts');
-    const summary = await runMapping(mapping, stateDir, () => Date.parse('2026-12-01T00:00:00Z'), env);
+    const summary = await runMapping(mapping, stateDir, () => Date.now(), env);
     const [counts] = summary.sources;
     expect(counts).toBeDefined();
     expect(counts!.read).toBe(fixture.records);
@@ -72,14 +73,18 @@ describe.each(SOURCE_FIXTURES.map((fixture) => ({ name: fixture.name, fixture })
     expect(counts!.quarantined).toBe(fixture.bad);
     expect(counts!.uncommitted).toBe(0);
     expect(summary.events.storedTotal).toBe(fixture.events);
-    const quarantine = readFileSync(summary.quarantineFile!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { reason: string; line: number; file: string });
-    expect(quarantine.length).toBeGreaterThan(0);
-    for (const row of quarantine) {
-      expect(row.reason.length).toBeGreaterThan(5);
-      expect(row.line).toBeGreaterThan(0);
+    if (fixture.bad === 0) {
+      expect(summary.quarantineFile).toBeNull();
+    } else {
+      const quarantine = readFileSync(summary.quarantineFile!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { reason: string; line: number; file: string });
+      expect(quarantine.length).toBe(fixture.bad);
+      for (const row of quarantine) {
+        expect(row.reason.length).toBeGreaterThan(5);
+        expect(row.line).toBeGreaterThan(0);
+      }
     }
     // A second run reads nothing new.
-    const again = await runMapping(mapping, stateDir, () => Date.parse('2026-12-01T00:00:00Z'), env);
+    const again = await runMapping(mapping, stateDir, () => Date.now(), env);
     expect(again.events.stored).toBe(0);
     expect(again.events.storedTotal).toBe(fixture.events);
   }, timeoutInChildCosts(20, CHILD_COST_MS));
@@ -89,13 +94,13 @@ describe.each(SOURCE_FIXTURES.map((fixture) => ({ name: fixture.name, fixture })
     await runMapping(clean.mapping, clean.stateDir, () => Date.now(), clean.env);
     const crashed = await prepared(fixture, 'crash');
     const rng = createRng(41);
-    let kills = 0;
-    for (let kill = 0; kill < KILLS; kill++) if (await runUntilKilled(crashed.mapping, crashed.stateDir, crashed.env, 20 + rng.next() * 200)) kills += 1;
-    expect(kills).toBe(KILLS);
-    // The kills landed mid-ingest: some batches are stored, not all.
+    // The first run is killed after its first commit; a later one may finish before its kill lands
+    // (a source with few checkpoints), which the resume below must then simply confirm.
+    expect(await runUntilKilled(crashed.mapping, crashed.stateDir, crashed.env, 20 + rng.next() * 200)).toBe(true);
     const [partial] = await queryState(crashed.stateDir, 'SELECT count(*) AS n FROM events');
     expect(Number(partial?.n)).toBeGreaterThan(0);
     expect(Number(partial?.n)).toBeLessThan(fixture.events);
+    for (let kill = 1; kill < KILLS; kill++) await runUntilKilled(crashed.mapping, crashed.stateDir, crashed.env, 20 + rng.next() * 200);
     const resumed = await runMapping(crashed.mapping, crashed.stateDir, () => Date.now(), crashed.env);
     expect(resumed.events.storedTotal).toBe(fixture.events);
     const ids = async (stateDir: string) => (await queryState(stateDir, 'SELECT message_id, count(*) AS n FROM events GROUP BY 1')).map((row) => [String(row.message_id), Number(row.n)] as const);
@@ -105,7 +110,9 @@ describe.each(SOURCE_FIXTURES.map((fixture) => ({ name: fixture.name, fixture })
     expect(actual.length).toBe(expected.size);
     expect(actual.every(([id]) => expected.has(id))).toBe(true);
     const [check] = await queryState(crashed.stateDir, 'SELECT sum(read_records) AS read, sum(accepted_records + duplicate_records + quarantined_records) AS accounted FROM source_checkpoints');
-    expect(Number(check?.read)).toBe(fixture.records);
-    expect(Number(check?.accounted)).toBe(fixture.records);
+    // Across all runs every record read was accounted for once; sources that re-read after a crash
+    // (a day, a table) read more than once, and the repeats are duplicates, never second copies.
+    expect(Number(check?.read)).toBeGreaterThanOrEqual(fixture.records);
+    expect(Number(check?.accounted)).toBe(Number(check?.read));
   }, timeoutInChildCosts(60, CHILD_COST_MS));
 });
