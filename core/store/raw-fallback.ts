@@ -1,3 +1,4 @@
+import { RAW_SAMPLE_LIMIT } from '../privacy/redact-sample.js';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { normalizeSegmentMessage } from '../events/normalize-segment.js';
 import { storedPayload } from '../ingest/stored-payload.js';
@@ -16,11 +17,11 @@ export function normalizeStagedFallbacks(rows: DuckDBValue[][], stager: Stager, 
     try {
       parsed = JSON.parse(raw);
     } catch (error) {
-      stager.reject(origin, `malformed JSON: ${(error as Error).message}`, raw.slice(0, 200));
+      stager.reject(origin, `malformed JSON: ${(error as Error).message}`, raw.slice(0, RAW_SAMPLE_LIMIT));
       continue;
     }
     const result = normalizeSegmentMessage(parsed, { now: settings.now, maxFutureMs: settings.maxFutureMs }, raw);
     if (result.ok) stager.event(result.event, origin, 1, storedPayload(result.event), Number(lineNo));
-    else stager.reject(origin, result.reason, raw.slice(0, 200));
+    else stager.reject(origin, result.reason, raw.slice(0, RAW_SAMPLE_LIMIT));
   }
 }

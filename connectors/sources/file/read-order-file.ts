@@ -1,3 +1,4 @@
+import { RAW_SAMPLE_LIMIT } from '../../../core/privacy/redact-sample.js';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { SourceMessage } from '../../../core/ingest/source.js';
 import { describeMissingColumns, layoutColumns, type ColumnLayout } from './column-layout.js';
@@ -20,7 +21,6 @@ export interface ReadOrderFileOptions {
   checkpoint: (line: number, done: boolean) => SourceMessage;
 }
 
-const SAMPLE_CHARACTERS = 200;
 
 /**
  * Reads one export: consecutive rows with the same order id become one event,
@@ -111,7 +111,7 @@ function orderMessage(file: string, block: OrderBlock, settings: CsvOrdersSettin
 }
 
 function rejectMessage(file: string, record: CsvRecord, reason: string): SourceMessage {
-  const sample = record.raw.replace(/\r?\n$|\r$/, '').slice(0, SAMPLE_CHARACTERS);
+  const sample = record.raw.replace(/\r?\n$|\r$/, '').slice(0, RAW_SAMPLE_LIMIT);
   return { type: 'reject', origin: { file, line: record.line }, reason, sample };
 }
 

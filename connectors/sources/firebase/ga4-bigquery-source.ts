@@ -1,3 +1,4 @@
+import { RAW_SAMPLE_LIMIT } from '../../../core/privacy/redact-sample.js';
 import { ConnectorError } from '../../../core/errors/index.js';
 import type { Source, SourceMessage } from '../../../core/ingest/source.js';
 import { bigQueryError, classifyBigQueryError, CONNECTOR } from './bigquery-errors.js';
@@ -17,7 +18,6 @@ export interface Ga4BigQueryOptions {
   maxFutureMs?: number;
 }
 
-const SAMPLE_CHARACTERS = 200;
 
 /**
  * GA4's BigQuery export as a source: daily tables in date order, one event
@@ -121,8 +121,8 @@ function rowMessage(row: unknown, origin: { file: string; line: number }, mappin
 
 function sampleOf(row: unknown): string {
   try {
-    return (JSON.stringify(row) ?? String(row)).slice(0, SAMPLE_CHARACTERS);
+    return (JSON.stringify(row) ?? String(row)).slice(0, RAW_SAMPLE_LIMIT);
   } catch {
-    return String(row).slice(0, SAMPLE_CHARACTERS);
+    return String(row).slice(0, RAW_SAMPLE_LIMIT);
   }
 }

@@ -1,8 +1,8 @@
+import { RAW_SAMPLE_LIMIT } from '../../../core/privacy/redact-sample.js';
 import type { JsonValue } from '../../../core/events/canonical-event.js';
 import { describeValue, toCanonicalEvent, type Mapped } from './mixpanel-event.js';
 
 /** Longest `sample` kept with a rejected line: enough to recognise it, not a second copy of the export. */
-const SAMPLE_CHARS = 500;
 
 /**
  * One line of a Raw Export response → a canonical event, or the reason it
@@ -28,5 +28,6 @@ export function parseExportLine(text: string, projectId: string): Mapped {
 }
 
 export function rejectSample(text: string): string {
-  return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text;
+  // Redacted, then cut to length, when stored (core/privacy/redact-sample.ts).
+  return text.length > RAW_SAMPLE_LIMIT ? text.slice(0, RAW_SAMPLE_LIMIT) : text;
 }
