@@ -2,12 +2,14 @@ import type { ChangeResult, SinkChange, SinkContext } from '../../../core/sync/s
 import type { MarketoClient } from './client/marketo-client.js';
 import type { ResolvedMarketoConfig } from './marketo-sink-config.js';
 import { leadIdOf, parseRecordResults, toChangeResult } from './record-results.js';
+import { oversizedValue, valueTooLong } from './value-length.js';
 
 /**
  * Lead writes: upsert (createOrUpdate), update (updateOnly, enrich never
  * creates) and privacy delete. Marketo can create a duplicate when two
  * changes for one key meet in flight (vendor-facts.md §3 "Sync leads"), so
  * a batch is split into rounds with unique keys, sent one after another.
+ * A change with a value longer than its field holds is failed, not sent.
  */
 export interface LeadWriter {
   sync(changes: readonly SinkChange[], action: 'createOrUpdate' | 'updateOnly', context: SinkContext): Promise<ChangeResult[]>;
@@ -27,13 +29,21 @@ export function uniqueKeyRounds(changes: readonly SinkChange[]): number[][] {
   return rounds.map((round) => round.indices);
 }
 
-export function createLeadWriter(client: MarketoClient, config: ResolvedMarketoConfig): LeadWriter {
+/** `fieldLengths`: field → characters it holds, as the last prepare() described them. */
+export function createLeadWriter(client: MarketoClient, config: ResolvedMarketoConfig, fieldLengths: () => ReadonlyMap<string, number>): LeadWriter {
   const { lookupField } = config;
 
   return {
     async sync(changes, action, context) {
       const results: ChangeResult[] = new Array<ChangeResult>(changes.length);
-      for (const indices of uniqueKeyRounds(changes)) {
+      for (const round of uniqueKeyRounds(changes)) {
+        const indices = round.filter((index) => {
+          const change = changes[index] as SinkChange;
+          const oversized = 'properties' in change ? oversizedValue(change.properties, fieldLengths()) : undefined;
+          if (oversized) results[index] = valueTooLong(change, oversized);
+          return !oversized;
+        });
+        if (indices.length === 0) continue;
         const input = indices.map((index) => {
           const change = changes[index] as SinkChange;
           const properties = 'properties' in change ? change.properties : {};

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { ChangeResult, Sink, SinkChange, SinkSchemaSpec } from '../../../core/sync/sink.js';
+import { createMarketoClient } from './client/marketo-client.js';
 import { createMarketoSink } from './marketo-sink.js';
 import { recordingContext } from '../../../core/sync/recording-context.test-support.js';
 import { startMarketoSimulator, type MarketoSimulatorOptions, type RunningMarketoSimulator } from './simulator/marketo-simulator.js';
@@ -180,5 +181,64 @@ describe('Marketo sink against the simulator', () => {
     expect(results.map((result) => result.status)).toEqual(['applied', 'applied']);
     expect(simulator.view.duplicateKeys()).toEqual([]);
     expect(simulator.view.stats().byRoute['leads.sync']).toBe(2);
+  });
+
+  it('creates the multi-value segment property as a string field (Create Lead Fields has no text type), and the score as float', async () => {
+    const simulator = await start();
+    await prepared(simulator);
+    const client = createMarketoClient({ baseUrl: simulator.url, identityUrl: `${simulator.url}/identity`, clientId: 'segflow-sandbox-client', clientSecret: 'segflow-sandbox-secret', now: Date.now });
+    const described = (await client.send({ method: 'GET', path: '/rest/v1/leads/describe.json' })).result as Array<{ dataType: string; length?: number; rest: { name: string } }>;
+    const byName = new Map(described.map((field) => [field.rest.name, field]));
+    expect(byName.get('segflowSegments')).toMatchObject({ dataType: 'string', length: 255 });
+    expect(byName.get('segflowScore')).toMatchObject({ dataType: 'float' });
+  });
+
+  // Segment names joined with ";" (core/sync/desired-state.ts), as many as it takes to pass `length` characters.
+  const joinedSegments = (length: number) => {
+    let value = 'Segment 0';
+    for (let index = 1; value.length < length; index += 1) value += `;Segment ${index}`;
+    return value;
+  };
+
+  it('fails a lead whose joined segments pass the string field\'s 255 characters, without sending it, while its neighbours apply', async () => {
+    const simulator = await start();
+    const sink = await prepared(simulator);
+    const tooLong = joinedSegments(256);
+    expect(tooLong.length).toBeGreaterThan(255);
+    const context = recordingContext();
+    const results = await sink.apply(
+      {
+        op: 'upsert',
+        changes: [
+          { op: 'upsert', record: ref(0), properties: { segflowSegments: 'x'.repeat(255), segflowScore: 1 } },
+          { op: 'upsert', record: ref(1), properties: { segflowSegments: tooLong, segflowScore: 2 } },
+          { op: 'upsert', record: ref(2), properties: { segflowSegments: 'VIP', segflowScore: 3 } },
+        ],
+      },
+      context,
+    );
+    expect(results.map((result) => result.status)).toEqual(['applied', 'failed', 'applied']);
+    const failure = results[1]?.status === 'failed' ? results[1].error : undefined;
+    expect(failure).toMatchObject({ kind: 'permanent', code: 'marketo.value_too_long' });
+    expect(failure?.message).toContain('u:1');
+    expect(failure?.message).toContain('segflowSegments');
+    expect(failure?.message).toContain(`${tooLong.length} characters`);
+    expect(failure?.message).not.toContain(tooLong);
+    expect([...simulator.view.records().keys()].sort()).toEqual([email(0), email(2)]);
+
+    const alone = recordingContext();
+    const [only] = await sink.apply({ op: 'update', changes: [{ op: 'update', record: ref(0), properties: { segflowSegments: tooLong } }] }, alone);
+    expect(only).toMatchObject({ status: 'failed', error: { code: 'marketo.value_too_long' } });
+    expect(alone.labels).toEqual([]);
+    expect(simulator.view.records().get(email(0))?.properties.segflowSegments).toBe('x'.repeat(255));
+  });
+
+  it('writes long joined segments into a field an admin made a Text Area: the limit comes from Describe, not a constant', async () => {
+    const simulator = await start({ customFields: [{ name: 'segflowSegments', displayName: 'segflow segments', dataType: 'text' }] });
+    const sink = await prepared(simulator);
+    const long = joinedSegments(300);
+    const [result] = await sink.apply({ op: 'upsert', changes: [{ op: 'upsert', record: ref(0), properties: { segflowSegments: long, segflowScore: 1 } }] }, recordingContext());
+    expect(result).toMatchObject({ status: 'applied', created: true });
+    expect(simulator.view.records().get(email(0))?.properties.segflowSegments).toBe(long);
   });
 });

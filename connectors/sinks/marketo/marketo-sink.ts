@@ -31,7 +31,8 @@ export function createMarketoSink(rawConfig: unknown, options: MarketoSinkOption
     now: options.now ?? Date.now,
     fetch: options.fetch,
   });
-  const leads = createLeadWriter(client, config);
+  let fieldLengths: ReadonlyMap<string, number> = new Map();
+  const leads = createLeadWriter(client, config, () => fieldLengths);
   let listIds = new Map<string, number>();
 
   const capabilities: SinkCapabilities = {
@@ -67,7 +68,7 @@ export function createMarketoSink(rawConfig: unknown, options: MarketoSinkOption
     capabilities: () => capabilities,
 
     async prepare(spec, context) {
-      await ensureLeadFields(client, config, spec, context);
+      fieldLengths = await ensureLeadFields(client, config, spec, context);
       listIds = await ensureStaticLists(client, config, spec, context);
     },
 

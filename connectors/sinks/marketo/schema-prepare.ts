@@ -15,11 +15,21 @@ const LIST_PAGE_SIZE = 300;
 interface DescribedField {
   name: string;
   readOnly: boolean;
+  /** Characters the field holds, when Describe says (string-like fields). */
+  length?: number;
 }
 
+/**
+ * Create Lead Fields takes only boolean, currency, date, datetime, email,
+ * float, integer, percent, phone, score, string and url (no `text`: a Text
+ * Area is made in Field Management). A multi-value enumeration is written as
+ * its values joined with ";", so it is a string field too; its 255-character
+ * limit is enforced per record (value-length.ts).
+ */
 const FIELD_TYPES: Record<SinkPropertySpec['type'], string> = { string: 'string', number: 'float', bool: 'boolean', datetime: 'datetime', enumeration: 'string' };
 
-export async function ensureLeadFields(client: MarketoClient, config: ResolvedMarketoConfig, spec: SinkSchemaSpec, context: SinkContext): Promise<void> {
+/** Makes sure the spec's lead fields exist; returns field name → the characters it holds, for the fields Describe gives a length. */
+export async function ensureLeadFields(client: MarketoClient, config: ResolvedMarketoConfig, spec: SinkSchemaSpec, context: SinkContext): Promise<Map<string, number>> {
   let fields = await describe(client, context);
   const wanted = [{ name: config.lookupField, label: config.lookupField, type: 'string' as const }, ...spec.properties];
   let missing = wanted.filter((property) => !fields.has(property.name));
@@ -27,7 +37,7 @@ export async function ensureLeadFields(client: MarketoClient, config: ResolvedMa
     const input = missing.map((property) => ({
       name: property.name,
       displayName: property.label,
-      dataType: property.type === 'enumeration' && property.multiple ? 'text' : FIELD_TYPES[property.type],
+      dataType: FIELD_TYPES[property.type],
     }));
     await context.request('marketo.fields.create', () => client.send({ method: 'POST', path: '/rest/v1/leads/schema/fields.json', json: { input } }, context.signal));
     // Describe again rather than trusting per-field statuses: "already exists" then counts as success.
@@ -44,14 +54,21 @@ export async function ensureLeadFields(client: MarketoClient, config: ResolvedMa
   }
   if (readOnly.length > 0) problems.push(`lead field ${readOnly.map((property) => property.name).join(', ')} is read-only through the REST API`);
   if (problems.length > 0) throw new ConnectorError('config', 'marketo.field_missing', `${problems.join('; ')} (sink at ${config.baseUrl}).`, { connector: CONNECTOR });
+  const lengths = new Map<string, number>();
+  for (const property of spec.properties) {
+    const length = fields.get(property.name)?.length;
+    if (length !== undefined) lengths.set(property.name, length);
+  }
+  return lengths;
 }
 
 async function describe(client: MarketoClient, context: SinkContext): Promise<Map<string, DescribedField>> {
   const response = await context.request('marketo.leads.describe', () => client.send({ method: 'GET', path: '/rest/v1/leads/describe.json' }, context.signal));
   const fields = new Map<string, DescribedField>();
   for (const item of response.result) {
-    const rest = (item as { rest?: { name?: unknown; readOnly?: unknown } }).rest;
-    if (typeof rest?.name === 'string') fields.set(rest.name, { name: rest.name, readOnly: rest.readOnly === true });
+    const { rest, length } = item as { rest?: { name?: unknown; readOnly?: unknown }; length?: unknown };
+    if (typeof rest?.name !== 'string') continue;
+    fields.set(rest.name, { name: rest.name, readOnly: rest.readOnly === true, ...(typeof length === 'number' && length > 0 ? { length } : {}) });
   }
   return fields;
 }

@@ -1,5 +1,5 @@
 import { MarketoRequestError, assertBatchSize, success } from './envelope.js';
-import { LEAD_DATA_TYPES, type LeadDataType } from './lead-store.js';
+import { CREATABLE_DATA_TYPES, STRING_FIELD_LENGTH, type LeadDataType } from './lead-store.js';
 import { planLeadSync } from './lead-sync.js';
 import { DEFAULT_LEAD_FIELDS, commaList, inputIds, leadOutput, type RouteHandler } from './route-context.js';
 
@@ -18,19 +18,28 @@ export const describeLeads: RouteHandler = async ({ leads, requestId, latency })
   return success(requestId, result);
 };
 
-/** `POST /rest/v1/leads/schema/fields.json` (Create Lead Fields): what an admin does in Field Management. */
+type FieldInput = { name?: unknown; displayName?: unknown; dataType?: unknown };
+
+/**
+ * `POST /rest/v1/leads/schema/fields.json` (Create Lead Fields): what an admin does in Field Management.
+ * A `dataType` outside the documented enum fails the whole request before any field is made. The docs
+ * name no code for it; 1003 "Invalid data" is the documented one for "data submitted is not a valid
+ * type for the given endpoint" (rest-api/error-codes.md).
+ */
 export const createLeadFields: RouteHandler = async ({ request, leads, requestId, latency }) => {
   const input = (request.body as { input?: unknown } | undefined)?.input;
   if (!Array.isArray(input) || input.length === 0) throw new MarketoRequestError('1003', 'Invalid value: input must be a non-empty array of fields');
   assertBatchSize(input.length, 'input');
+  const specs = input.map((item: unknown) => (typeof item === 'object' && item !== null ? item : {}) as FieldInput);
+  const refused = specs.find((spec) => typeof spec.dataType !== 'string' || !CREATABLE_DATA_TYPES.has(spec.dataType));
+  if (refused) throw new MarketoRequestError('1003', `Invalid data: dataType '${String(refused.dataType)}' is not one of ${[...CREATABLE_DATA_TYPES].join(', ')}`);
   await latency();
-  const result = input.map((item: unknown) => {
-    const spec = (typeof item === 'object' && item !== null ? item : {}) as { name?: unknown; displayName?: unknown; dataType?: unknown };
+  const result = specs.map((spec) => {
     const name = typeof spec.name === 'string' ? spec.name : '';
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) return { name, status: 'skipped', reasons: [{ code: '1003', message: 'Invalid value for field name' }] };
-    if (typeof spec.dataType !== 'string' || !LEAD_DATA_TYPES.has(spec.dataType)) return { name, status: 'skipped', reasons: [{ code: '1003', message: 'Invalid value for dataType' }] };
+    const dataType = spec.dataType as LeadDataType;
     const displayName = typeof spec.displayName === 'string' && spec.displayName.length > 0 ? spec.displayName : name;
-    const created = leads.addField({ name, displayName, dataType: spec.dataType as LeadDataType, ...(spec.dataType === 'string' ? { length: 255 } : {}) });
+    const created = leads.addField({ name, displayName, dataType, ...(dataType === 'string' ? { length: STRING_FIELD_LENGTH } : {}) });
     return created ? { name, status: 'created' } : { name, status: 'skipped', reasons: [{ code: '1005', message: 'Field already exists' }] };
   });
   return success(requestId, result);

@@ -4,9 +4,17 @@
  * case-insensitive, as in Marketo. Leads are never merged: two creates for
  * one email leave two leads (the duplicate `duplicateKeys` must expose).
  */
-export type LeadDataType = 'string' | 'email' | 'text' | 'integer' | 'float' | 'boolean' | 'datetime' | 'date' | 'phone' | 'url';
+export type LeadDataType = 'string' | 'email' | 'text' | 'integer' | 'float' | 'currency' | 'percent' | 'score' | 'boolean' | 'datetime' | 'date' | 'phone' | 'url';
 
-export const LEAD_DATA_TYPES: ReadonlySet<string> = new Set<LeadDataType>(['string', 'email', 'text', 'integer', 'float', 'boolean', 'datetime', 'date', 'phone', 'url']);
+/**
+ * The `dataType` enum of Create Lead Fields (swagger-mapi.json `CreateLeadField`).
+ * `text` (Text Area) is not in it: Describe reports such fields, but only an
+ * admin in Field Management can make one.
+ */
+export const CREATABLE_DATA_TYPES: ReadonlySet<string> = new Set<LeadDataType>(['boolean', 'currency', 'date', 'datetime', 'email', 'float', 'integer', 'percent', 'phone', 'score', 'string', 'url']);
+
+/** Marketo's String type holds "text up to 255 characters" (rest-api/field-types.md). */
+export const STRING_FIELD_LENGTH = 255;
 
 export interface LeadField {
   id: number;

@@ -99,8 +99,11 @@ function valueFits(field: LeadField, value: unknown): boolean {
   if (value === null) return true;
   switch (field.dataType) {
     case 'integer':
+    case 'percent':
+    case 'score':
       return Number.isInteger(typeof value === 'string' ? Number(value) : value);
     case 'float':
+    case 'currency':
       return typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
     case 'boolean':
       return typeof value === 'boolean' || value === 'true' || value === 'false';
@@ -108,6 +111,8 @@ function valueFits(field: LeadField, value: unknown): boolean {
     case 'date':
       return typeof value === 'string' && !Number.isNaN(Date.parse(value));
     default:
-      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+      if (typeof value === 'number' || typeof value === 'boolean') return true;
+      // Marketo counts characters (code points); a Text Area field describes no length here.
+      return typeof value === 'string' && (field.length === undefined || [...value].length <= field.length);
   }
 }

@@ -196,3 +196,49 @@ describe('Marketo simulator: leads and lists', () => {
     expect(errorCode(await send('application/json', '{"input": ['))).toBe('609');
   });
 });
+
+describe('Marketo simulator: lead field schema', () => {
+  const createFields = (simulator: RunningMarketoSimulator, token: string, input: unknown[]) => call(simulator, token, 'POST', '/rest/v1/leads/schema/fields.json', { input });
+  const describedField = async (simulator: RunningMarketoSimulator, token: string, name: string) =>
+    (await call(simulator, token, 'GET', '/rest/v1/leads/describe.json')).result?.find((field) => (field.rest as { name: string }).name === name);
+
+  it('refuses a dataType outside the Create Lead Fields enum (text) for the whole request, with 1003 and HTTP 200, creating nothing', async () => {
+    const simulator = await start();
+    const { access_token: token } = await tokenOf(simulator);
+    const answer = await createFields(simulator, token, [
+      { name: 'segflowTier', displayName: 'segflow tier', dataType: 'string' },
+      { name: 'segflowSegments', displayName: 'segflow segments', dataType: 'text' },
+    ]);
+    expect(answer.success).toBe(false);
+    expect(answer.result).toBeUndefined();
+    expect(answer.errors).toEqual([{ code: '1003', message: expect.stringMatching(/^Invalid data: .*dataType 'text'/) as string }]);
+    expect(await describedField(simulator, token, 'segflowSegments')).toBeUndefined();
+    expect(await describedField(simulator, token, 'segflowTier')).toBeUndefined();
+  });
+
+  it('creates every documented type, a string field with length 255', async () => {
+    const simulator = await start();
+    const { access_token: token } = await tokenOf(simulator);
+    const types = ['boolean', 'currency', 'date', 'datetime', 'email', 'float', 'integer', 'percent', 'phone', 'score', 'string', 'url'];
+    const answer = await createFields(simulator, token, types.map((dataType) => ({ name: `f_${dataType}`, displayName: `F ${dataType}`, dataType })));
+    expect(answer.result?.map((field) => field.status)).toEqual(types.map(() => 'created'));
+    expect(await describedField(simulator, token, 'f_string')).toMatchObject({ dataType: 'string', length: 255 });
+    expect(await describedField(simulator, token, 'f_currency')).toMatchObject({ dataType: 'currency' });
+  });
+
+  it('skips a lead whose value is longer than a string field holds (1003), and keeps a Text Area field (admin-made) open to long values', async () => {
+    const simulator = await start({ customFields: [{ name: 'notes', dataType: 'text' }] });
+    const { access_token: token } = await tokenOf(simulator);
+    await createFields(simulator, token, [{ name: 'segflowSegments', displayName: 'segflow segments', dataType: 'string' }]);
+    const answer = await call(simulator, token, 'POST', '/rest/v1/leads.json', {
+      input: [
+        { email: 'fits@example.com', segflowSegments: 'é'.repeat(255) },
+        { email: 'long@example.com', segflowSegments: 'x'.repeat(256) },
+        { email: 'notes@example.com', notes: 'x'.repeat(1_000) },
+      ],
+    });
+    expect(answer.result?.map((record) => record.status)).toEqual(['created', 'skipped', 'created']);
+    expect(answer.result?.[1]).toMatchObject({ reasons: [{ code: '1003', message: "Invalid value for field 'segflowSegments'" }] });
+    expect([...simulator.view.records().keys()].sort()).toEqual(['fits@example.com', 'notes@example.com']);
+  });
+});
