@@ -9,6 +9,10 @@ import type { SegmentApiEndpoint } from '../../connectors/sources/segment-api/tr
 import { cohortJournalId, registerMixpanelCohortRoutes, type CohortEndpoint, type MixpanelSourceConfig } from '../../connectors/sources/mixpanel/index.js';
 import { startIngestLoader, type IngestLoader } from './ingest-loader.js';
 import { createWorkQueue } from './work-queue.js';
+import { createServeMetrics } from './serve-metrics.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
+import { startProfileService, type ProfileService } from './profile-service.js';
+import { registerProfileRoutes } from './profile-routes.js';
 
 export interface ServeOptions {
   host: string;
@@ -20,12 +24,18 @@ export interface ServeOptions {
   /** 429 once this many bytes wait for an fsync. @default 64 MiB */
   maxPendingBytes?: number;
   logger?: Logger;
+  /** Start the `schedule:` section's cron timers; tests leave them off and call `scheduler.fire`. @default true */
+  scheduleTimers?: boolean;
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly loader: IngestLoader;
+  /** The mapping's `schedule:`, when it has one. */
+  readonly scheduler: Scheduler | undefined;
+  /** The profile API's snapshot, when the mapping has `serve.profile_api`. */
+  readonly profiles: ProfileService | undefined;
   /** Stops accepting, answers what is in flight, loads the journals, closes the workspace's writers. */
   close(): Promise<void>;
 }
@@ -33,7 +43,10 @@ export interface RunningServer {
 /**
  * `segflow serve`: one long-lived process that owns the workspace. Today it
  * serves the Segment-compatible ingest API and webhook receiver for every
- * `segment-api` source, and loads what they accept into the event store.
+ * `segment-api` source, and loads what they accept into the event store;
+ * runs the mapping's `schedule:` (scheduler.ts), answers the profile API
+ * from the last run (profile-routes.ts) and `/metrics` (serve-metrics.ts),
+ * all taking turns in one work queue.
  * Logs are pino JSON without request bodies, addresses or query strings (no
  * PII); write keys never reach a log.
  */
@@ -52,6 +65,9 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   const cohortEndpoints: CohortEndpoint[] = [];
   const maxBacklog = options.maxBacklogBytes ?? 1024 ** 3;
   const maxPending = options.maxPendingBytes ?? 64 * 1024 ** 2;
+  const profileApi = workspace.mapping.serve?.profile_api;
+  // Resolved before anything starts: an unset variable stops the server with its name, before a job runs.
+  const apiKeys = (profileApi?.api_keys ?? []).map((key, index) => resolveSecret(key, workspace.env, `serve.profile_api.api_keys[${index}]`));
   try {
     for (const config of configs) {
       const writer = await openSpoolWriter(spoolDirectory(workspace.stateDir, config.id));
@@ -97,6 +113,16 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     }
   };
   const backlogTimer = setInterval(() => void refreshBacklog().catch(() => undefined), 1000);
+  const metrics = createServeMetrics({ loader: () => loader.totals, backlogBytes: () => backlog, now: workspace.now });
+  const log = (level: 'info' | 'warn', message: string, fields: object) => logger[level](fields, message);
+  const profiles = profileApi === undefined ? undefined : startProfileService(workspace, profileApi, {
+    queue, log, onBuilt: (snapshot) => metrics.snapshotBuilt(snapshot.profiles, snapshot.builtAt),
+  });
+  const schedule = workspace.mapping.schedule;
+  const scheduler = schedule === undefined ? undefined : await startScheduler(workspace, schedule, {
+    queue, log, timers: options.scheduleTimers ?? true, onOutcome: (outcome) => metrics.scheduledRun(outcome),
+    afterRun: (outcome) => profiles?.refresh(outcome.runId).catch((error: unknown) => log('warn', 'profile snapshot failed; serving the previous one', { error: (error as Error).message })) ?? Promise.resolve(),
+  });
 
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -109,7 +135,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     if (reply.statusCode >= 400) request.log.info({ method: request.method, path: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, 'request refused');
   });
   let accepted = 0;
-  await registerSegmentApiRoutes(app, { endpoints, now: workspace.now, onAccepted: (_source, events) => { accepted += events; } });
+  await registerSegmentApiRoutes(app, { endpoints, now: workspace.now, onAccepted: (source, events) => { accepted += events; metrics.eventsAccepted(source, events); } });
   if (cohortEndpoints.length > 0) await registerMixpanelCohortRoutes(app, { endpoints: cohortEndpoints, now: workspace.now });
   app.get('/healthz', async () => ({
     status: loader.totals.lastError === null ? 'ok' : 'degraded',
@@ -117,7 +143,12 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     loaded: loader.totals.loaded,
     backlogBytes: Object.fromEntries(backlog),
     ...(loader.totals.lastError ? { lastLoadError: loader.totals.lastError } : {}),
+    ...(scheduler ? { nextRuns: scheduler.nextRuns() } : {}),
   }));
+  if (profileApi !== undefined && profiles !== undefined) {
+    await registerProfileRoutes(app, { apiKeys, snapshot: profiles.snapshot, onAnswer: (status) => metrics.profileRequest(status) });
+  }
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   const address = await app.listen({ host: options.host, port: options.port });
   logger.info({ url: address, sources: [...configs.map((config) => config.id), ...cohortSources.map((config) => cohortJournalId(config.id))] }, 'listening');
 
@@ -126,8 +157,12 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     url: address,
     app,
     loader,
+    scheduler,
+    profiles,
     close: () => (closing ??= (async () => {
       clearInterval(backlogTimer);
+      // No new scheduled runs; a running one stops at its next checkpoint (committed work stays).
+      await scheduler?.stop();
       // In-flight requests finish (each waits for its fsync) before close resolves.
       await app.close();
       for (const writer of writers.values()) await writer.close();

@@ -4,6 +4,7 @@ import { SECRET_REFERENCE } from './secrets.js';
 import { SINK_COMMON_FIELDS, type SinkMapping } from './sink-schema.js';
 import { MODEL_SEGMENTATIONS } from './model-schema.js';
 import { AnalysisSection, type AnalysisConfig } from './analysis-schema.js';
+import { ScheduleSection, ServeSection, type ScheduleConfig, type ServeConfig } from './serve-schema.js';
 
 /**
  * The YAML mapping format. Input schemas only (no transforms), so
@@ -97,7 +98,7 @@ const AudienceSegmentation = z
 
 const Segmentation = z.discriminatedUnion('model', [RfmSegmentation, RuleSegment, AudienceSegmentation, ...MODEL_SEGMENTATIONS]);
 
-export const NOT_SUPPORTED_YET = ['triggers', 'schedule'] as const;
+export const NOT_SUPPORTED_YET = ['triggers'] as const;
 
 export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.ZodObject[]], sinkSchemas: readonly z.ZodObject[] = []) {
   const Source = sourceSchemas.length === 1 ? sourceSchemas[0] : z.discriminatedUnion('type', sourceSchemas as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
@@ -139,7 +140,8 @@ export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.Zo
         .optional()
         .describe('Where operational state lives (identity, sync acknowledgements, dead letters, suppressions).'),
       triggers: z.array(z.unknown()).optional().describe('Not supported yet (real-time triggers).'),
-      schedule: z.unknown().optional().describe('Not supported yet.'),
+      schedule: ScheduleSection.optional(),
+      serve: ServeSection.optional(),
     })
     .describe('A segflow mapping: sources → features → segments (→ sinks).');
 }
@@ -165,4 +167,6 @@ export interface Mapping {
   sinks: SinkMapping[];
   state?: { url?: string };
   analysis?: AnalysisConfig;
+  schedule?: ScheduleConfig;
+  serve?: ServeConfig;
 }

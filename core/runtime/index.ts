@@ -7,3 +7,7 @@ export { dlqListJob, dlqRetryJob, dlqDiscardJob, type DlqFilter, type ListedDead
 export { forgetJob, type ForgetRequest, type ForgetResult } from './forget-job.js';
 export { mappingName, defaultStateDir } from './state-directory.js';
 export { analyzeJob, type AnalysisSummary } from './analyze-job.js';
+export { scheduledJob, loadJobMemory, saveJobMemory, type ScheduledJobOutcome } from './scheduled-job.js';
+export { decideOnStart, latestSlot, nextSlot, countSlots, type CronSpec, type JobMemory, type ScheduledRunResult, type StartDecision } from './cron-schedule.js';
+export { loadProfileSnapshot, opaqueProfileId } from './profile-snapshot.js';
+export { answerProfileRequest, type ProfileSnapshot, type ServedProfile, type SegmentRef } from './profile-lookup.js';

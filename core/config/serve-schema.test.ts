@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { formatIssue } from './config-issue.js';
+import { parseMappingText } from './load-mapping.js';
+import { buildMappingSchema } from './mapping-schema.js';
+
+// A stand-in source schema: core never imports connectors.
+const schema = buildMappingSchema([z.strictObject({ type: z.literal('segment-files'), id: z.string(), path: z.string() })]);
+
+const BASE = `version: 1
+sources:
+  - id: web
+    type: segment-files
+    path: events.jsonl
+features:
+  include: [frequency]
+segments:
+  - id: all
+    model: rules
+    name: Everyone
+    rule: frequency >= 0
+`;
+
+describe('schedule and serve sections', () => {
+  it('accepts a schedule and a profile API, with defaults', () => {
+    const result = parseMappingText('m.yaml', `${BASE}schedule:
+  jobs:
+    - { id: hourly, cron: "0 * * * *", job: run }
+    - { id: recluster, cron: "0 3 * * 1", job: run }
+serve:
+  profile_api:
+    api_keys: ['\${env:PROFILE_KEY}']
+`, schema);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.mapping.schedule).toMatchObject({ timezone: 'UTC', missed: 'skip' });
+    expect(result.mapping.serve?.profile_api).toEqual({ api_keys: ['${env:PROFILE_KEY}'], features: [], consent_categories: [], email_trait: 'email' });
+  });
+
+  it('reports a bad cron, a bad time zone and a literal API key, each at its line', () => {
+    const result = parseMappingText('m.yaml', `${BASE}schedule:
+  timezone: Mars/Olympus
+  jobs:
+    - { id: hourly, cron: "every hour", job: run }
+serve:
+  profile_api:
+    api_keys: [sk_live_literal]
+`, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lines = result.issues.map(formatIssue);
+    expect(lines).toEqual([
+      expect.stringMatching(/^m\.yaml:14:\d+ schedule\.timezone: expected an IANA time zone/),
+      expect.stringMatching(/^m\.yaml:16:\d+ schedule\.jobs\.0\.cron: expected a 5-field cron expression/),
+      expect.stringMatching(/^m\.yaml:19:\d+ serve\.profile_api\.api_keys\.0: expected \$\{env:NAME\}/),
+    ]);
+  });
+
+  it('refuses a 6-field (seconds) cron: a full run every second is not a schedule', () => {
+    const result = parseMappingText('m.yaml', `${BASE}schedule:\n  jobs:\n    - { id: fast, cron: "* * * * * *", job: run }\n`, schema);
+    expect(result.ok).toBe(false);
+  });
+
+  it('stays representable as JSON Schema (editors autocomplete it)', () => {
+    const json = JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+    expect(json).toContain('run_once');
+    expect(json).toContain('consent_categories');
+  });
+});
