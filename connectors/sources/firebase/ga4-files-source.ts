@@ -1,10 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { stat } from 'node:fs/promises';
 import { ConnectorError } from '../../../core/errors/index.js';
 import type { Source, SourceMessage } from '../../../core/ingest/source.js';
 import { HEAD_BYTES, headHash, parseFilesCursor, planResume, type FileProgress } from '../shared/file-cursor.js';
+import { endsLine, openAt } from '../shared/file-bytes.js';
 import { resolveInputFiles } from '../shared/input-files.js';
 import { createLineSplitter, type SplitLine } from '../shared/line-splitter.js';
 import { GA4_FILES_DEFAULTS, type Ga4FilesSourceConfig } from './ga4-files-config.js';
@@ -108,36 +106,4 @@ async function exportFiles(config: Ga4FilesSourceConfig, baseDir: string): Promi
       `source "${config.id}": ${what} (from path "${config.path}"; a relative path starts at the mapping file's directory)`, { connector: CONNECTOR });
   }
   return input.files;
-}
-
-async function endsLine(file: string, offset: number): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const byte = Buffer.alloc(1);
-    const { bytesRead } = await handle.read(byte, 0, 1, offset - 1);
-    return bytesRead === 1 && byte[0] === 10;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The file's (uncompressed) bytes from `offset`; a gzip file is decompressed from its start and skipped. */
-function openAt(file: string, offset: number): AsyncIterable<Buffer> {
-  const highWaterMark = 1 << 20;
-  if (!file.endsWith('.gz')) return createReadStream(file, { start: offset, highWaterMark });
-  const gunzip = createReadStream(file, { highWaterMark }).pipe(createGunzip({ chunkSize: highWaterMark }));
-  return offset === 0 ? gunzip : skipBytes(gunzip, offset);
-}
-
-async function* skipBytes(stream: Readable, bytes: number): AsyncIterable<Buffer> {
-  let remaining = bytes;
-  for await (const chunk of stream) {
-    const buffer = chunk as Buffer;
-    if (remaining >= buffer.length) {
-      remaining -= buffer.length;
-      continue;
-    }
-    yield remaining > 0 ? buffer.subarray(remaining) : buffer;
-    remaining = 0;
-  }
 }

@@ -1,6 +1,6 @@
 import type { SourceMessage } from '../../../core/ingest/source.js';
 import { describeGzipFailure, isGzipFailure } from '../shared/gzip-failure.js';
-import { isGzipFile, readHeadText, readWholeText } from './file-bytes.js';
+import { isGzipFile, readHeadText, readWholeText } from '../shared/file-bytes.js';
 import { looksLikeJsonDocument, splitJsonDocument } from './json-document.js';
 
 const DOCUMENT_FILE = /\.json(\.gz)?$/i;

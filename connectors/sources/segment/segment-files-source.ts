@@ -7,7 +7,7 @@ import { describeGzipFailure, isGzipFailure } from '../shared/gzip-failure.js';
 import { resolveInputFiles, type InputFiles } from '../shared/input-files.js';
 import { createLineSplitter, type SplitLine } from '../shared/line-splitter.js';
 import type { SegmentFilesSourceConfig } from './segment-files-config.js';
-import { bulkEligible, countLines, endsLine, isGzipFile, openAt } from './file-bytes.js';
+import { bulkEligible, countLines, endsLine, isGzipFile, openAt } from '../shared/file-bytes.js';
 import { isJsonDocumentFile, readJsonDocument } from './read-json-document.js';
 
 const EVENT_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/i;
