@@ -3,23 +3,12 @@ import { z } from 'zod';
 import { formatIssue } from './config-issue.js';
 import { parseMappingText } from './load-mapping.js';
 import { buildMappingSchema } from './mapping-schema.js';
+import { EVERYONE_MAPPING } from '../../test/support/run-mapping.js';
 
 // A stand-in source schema: core never imports connectors.
 const schema = buildMappingSchema([z.strictObject({ type: z.literal('segment-files'), id: z.string(), path: z.string() })]);
 
-const BASE = `version: 1
-sources:
-  - id: web
-    type: segment-files
-    path: events.jsonl
-features:
-  include: [frequency]
-segments:
-  - id: all
-    model: rules
-    name: Everyone
-    rule: frequency >= 0
-`;
+const BASE = EVERYONE_MAPPING;
 
 describe('schedule and serve sections', () => {
   it('accepts a schedule and a profile API, with defaults', () => {
