@@ -7,3 +7,6 @@ export {
 export { RETAIL_EVENTS, type AliasMessage, type IdentifyMessage, type PageMessage, type SegmentMessage, type TrackMessage } from './segment-message.js';
 export { simulateUser, type SimulatedUser, type UserTruth, type WorldSettings } from './user-simulation.js';
 export { truthPathFor, writeWorld, type WriteWorldResult } from './write-world.js';
+export { worldJsonlChunk, worldLineChunk, type WorldJsonlChunk, type WorldLineChunk } from './world-line-chunk.js';
+export { streamWorldEvents, streamWorldJsonl, streamWorldLines, type WorldLineStreamOptions } from './world-line-stream.js';
+export { worldEventChunk, type WorldEventChunk, type WorldEventItem } from './world-event-chunk.js';
