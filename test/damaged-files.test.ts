@@ -2,7 +2,7 @@ import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { queryState, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
+import { EVERYONE_SECTIONS, queryState, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
  * Issue 9, item 7: damaged or unusual files from a new user's export folder.
@@ -19,14 +19,7 @@ sources:
   - id: web
     type: segment-files
     path: ${path}
-features:
-  include: [frequency]
-segments:
-  - id: all
-    model: rules
-    name: Everyone
-    rule: frequency >= 0
-`;
+${EVERYONE_SECTIONS}`;
 
 function quarantineRows(file: string | null): Array<{ file: string; line: number; reason: string }> {
   if (file === null) return [];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/random/rng.js';
 import { measureChildCostMs, timeoutInChildCosts } from './support/child-cost.js';
-import { queryState, REPO_ROOT, runMapping, writeMapping } from './support/run-mapping.js';
+import { EVERYONE_SECTIONS, queryState, REPO_ROOT, runMapping, writeMapping } from './support/run-mapping.js';
 import { closeFixtureFakes, SOURCE_FIXTURES, type SourceFixture } from './support/source-fixtures.js';
 import { temporaryDirectory } from './support/temporary-directory.js';
 
@@ -26,14 +26,7 @@ ${source}
 ingest:
   batch_events: 4000
   max_future: 3650d
-features:
-  include: [frequency]
-segments:
-  - id: all
-    model: rules
-    name: Everyone
-    rule: frequency >= 0
-`;
+${EVERYONE_SECTIONS}`;
 }
 
 async function prepared(fixture: SourceFixture, label: string) {

@@ -5,7 +5,7 @@ import { openWorkspace, type Workspace } from '../../core/runtime/index.js';
 import { createConnectors } from '../../connectors/wiring.js';
 import { loadMapping } from '../../cli/commands/validate.js';
 import { startServer, type RunningServer, type ServeOptions } from '../../cli/serve/serve-app.js';
-import { writeMapping } from './run-mapping.js';
+import { EVERYONE_SECTIONS, writeMapping } from './run-mapping.js';
 
 export const WRITE_KEY = 'wk_test_0123456789';
 export const SECOND_WRITE_KEY = 'wk_test_ios_98765';
@@ -20,14 +20,7 @@ sources:
     type: segment-api
     write_keys: ['\${env:TEST_WRITE_KEY}', '\${env:TEST_WRITE_KEY_IOS}']
     webhook_secret: '\${env:TEST_WEBHOOK_SECRET}'
-features:
-  include: [frequency]
-segments:
-  - id: all
-    model: rules
-    name: Everyone
-    rule: frequency >= 0
-`;
+${EVERYONE_SECTIONS}`;
 
 export interface IngestServer {
   server: RunningServer;

@@ -14,13 +14,8 @@ export const SHARED_DATASETS = resolve(REPO_ROOT, '..', 'shared', 'datasets');
 
 export { temporaryDirectory } from './temporary-directory.js';
 
-/** The smallest mapping that runs: events.jsonl beside it, one rule segment of everyone. Append sections to it. */
-export const EVERYONE_MAPPING = `version: 1
-sources:
-  - id: web
-    type: segment-files
-    path: events.jsonl
-features:
+/** The features and segments of the smallest mapping: one rule segment of everyone (segments come last, so more can be appended). */
+export const EVERYONE_SECTIONS = `features:
   include: [frequency]
 segments:
   - id: all
@@ -28,6 +23,14 @@ segments:
     name: Everyone
     rule: frequency >= 0
 `;
+
+/** The smallest mapping that runs: events.jsonl beside it, one rule segment of everyone. Append sections to it. */
+export const EVERYONE_MAPPING = `version: 1
+sources:
+  - id: web
+    type: segment-files
+    path: events.jsonl
+${EVERYONE_SECTIONS}`;
 
 /** Writes a mapping file into `directory` and returns its path. */
 export function writeMapping(directory: string, text: string, name = 'mapping.yaml'): string {
