@@ -112,8 +112,24 @@ export interface ActionCapability {
   kinds: readonly string[];
   /** Largest batch of actions of one kind and target in one call. */
   maxBatch: number;
+  /**
+   * Checks (and where the vendor lets segflow, creates) what the mapping's
+   * actions name before the first delivery: a HubSpot event definition, a
+   * Marketo campaign that can be requested, a Platform Event and its fields.
+   * Idempotent. Throws a ConnectorError whose message names the target and
+   * what is missing, so `validate --online` and `serve` can refuse to start.
+   */
+  prepare?(targets: readonly ActionTargetSpec[], context: SinkContext): Promise<void>;
   /** Exactly one result per action, in order; throws only when the whole call failed. */
   deliver(actions: readonly SinkAction[], context: SinkContext): Promise<ChangeResult[]>;
+}
+
+/** One (kind, target) the mapping's triggers send to, with the payload fields they fill. */
+export interface ActionTargetSpec {
+  kind: string;
+  target: string;
+  /** Payload field names (vendor property / token / field names) the mapping fills. */
+  fields: readonly string[];
 }
 
 /** What the mapping wants to exist in the vendor before records are written. */

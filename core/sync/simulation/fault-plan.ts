@@ -13,6 +13,13 @@ export interface SimulatorFaults {
   latencyMs?: number;
   /** Record keys (email / external id) the vendor rejects per record, with its validation reason. */
   rejectKeys?: ReadonlySet<string>;
+  /**
+   * The next N calls to an action endpoint (event send, Platform Event
+   * publish, campaign request, webhook) are applied and then the connection
+   * is destroyed without an answer: a vendor timeout after acceptance. The
+   * client must not produce a second action when it retries.
+   */
+  lostResponses?: number;
 }
 
 export class FaultPlan {
@@ -41,6 +48,14 @@ export class FaultPlan {
   shouldFailServer(): boolean {
     const rate = this.faults.serverErrorRate ?? 0;
     return rate > 0 && this.rng.chance(rate);
+  }
+
+  /** True (and counts one down) when this call's answer is to be lost after the call is applied. */
+  takeLostResponse(): boolean {
+    const left = this.faults.lostResponses ?? 0;
+    if (left <= 0) return false;
+    this.faults = { ...this.faults, lostResponses: left - 1 };
+    return true;
   }
 
   rejects(key: string): boolean {
