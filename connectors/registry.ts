@@ -14,6 +14,7 @@ import { createHubSpotSink, HubSpotSinkSchema } from './sinks/hubspot/index.js';
 import { createMarketoSink, MarketoSinkSchema } from './sinks/marketo/index.js';
 import { createSalesforceSink, SalesforceSinkSchema } from './sinks/salesforce/index.js';
 import { createSegmentSink, SegmentSinkSchema } from './sinks/segment/index.js';
+import { createWebhookSink, WebhookSinkSchema } from './sinks/webhook/index.js';
 
 /**
  * The one place that knows every production connector: its mapping schema
@@ -53,6 +54,7 @@ export const SINKS: Readonly<Record<string, SinkRegistration>> = {
   marketo: { schema: MarketoSinkSchema, create: (config) => createMarketoSink(config) },
   segment: { schema: SegmentSinkSchema, create: (config) => createSegmentSink(config) },
   salesforce: { schema: SalesforceSinkSchema, create: (config) => createSalesforceSink(config) },
+  webhook: { schema: WebhookSinkSchema, create: (config) => createWebhookSink(config) },
 };
 
 export function sourceSchemas(): [z.ZodObject, ...z.ZodObject[]] {

@@ -4,6 +4,7 @@ import { startHubSpotSimulator } from './sinks/hubspot/index.js';
 import { startMarketoSimulator } from './sinks/marketo/index.js';
 import { startSalesforceSimulator, type FieldType } from './sinks/salesforce/index.js';
 import { segmentSandboxConfig, startSegmentSimulator } from './sinks/segment/index.js';
+import { startWebhookReceiver } from './sinks/webhook/index.js';
 
 /**
  * Sandboxes: each vendor's simulator started on a local port, with the sink
@@ -23,6 +24,7 @@ const SALESFORCE_FIELD_TYPES: Record<SinkPropertySpec['type'], FieldType> = { st
 
 export const SANDBOXES: Readonly<Record<string, SandboxStarter>> = {
   hubspot: (options) => startHubSpotSimulator(options),
+  webhook: ({ seed, port }) => startWebhookReceiver({ seed, ...(port === undefined ? {} : { port }) }),
   marketo: (options) => startMarketoSimulator(options),
   async segment({ seed, port }) {
     const simulator = await startSegmentSimulator({ seed, ...(port === undefined ? {} : { port }) });

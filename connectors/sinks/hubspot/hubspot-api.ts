@@ -32,6 +32,7 @@ export function createHubSpotApis(baseUrl: string, accessToken: string | undefin
     memberships: client.crm.lists.membershipsApi,
     properties: client.crm.properties.coreApi,
     oauthTokens: client.oauth.tokensApi,
+    eventsBatch: client.events.send.batchApi,
     // Unwrapped endpoints (account info). apiRequest applies the singleton's decorators on every call, not once:
     // empty them for the synchronous part of the call so another client's limiter (or retries) never wrap ours.
     request: (options: RawRequest) => withoutDecorators(registry, () => client.apiRequest(options)),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConnectorError } from '../../../core/errors/connector-error.js';
 import type { ChangeResult, Sink, SinkBatch, SinkCapabilities, SinkContext, SinkSchemaSpec } from '../../../core/sync/sink.js';
 import { identifyPortal } from './account-identity.js';
+import { HUBSPOT_ACTION_KINDS, createHubSpotActions } from './action-delivery.js';
 import { purgeContacts } from './contact-purge.js';
 import { updateContacts, upsertContacts } from './contact-writes.js';
 import { ensureList } from './ensure-lists.js';
@@ -71,6 +72,7 @@ export function createHubSpotSink(rawConfig: unknown): Sink {
     account: accountName(config),
     // The portal, not the app: two tokens for one portal share its state, one app installed in two portals does not.
     identify: (context) => identifyPortal(session, config.baseUrl, context),
+    actions: createHubSpotActions(session),
     capabilities: (): SinkCapabilities => ({
       operations: {
         upsert: { maxBatch: CONTACT_BATCH },
@@ -82,7 +84,7 @@ export function createHubSpotSink(rawConfig: unknown): Sink {
       rateLimit: { requests: config.limits.requests, intervalMs: config.limits.intervalMs },
       concurrency: config.limits.concurrency,
       membershipNeedsVendorId: true,
-      triggerKinds: [],
+      triggerKinds: HUBSPOT_ACTION_KINDS,
     }),
     async prepare(spec: SinkSchemaSpec, context: SinkContext): Promise<void> {
       encodings = await ensureProperties(spec.properties, session, context);

@@ -3,6 +3,7 @@ import type { ChangeResult, Sink, SinkBatch, SinkCapabilities, SinkContext } fro
 import { createMarketoClient } from './client/marketo-client.js';
 import { createLeadWriter } from './lead-writes.js';
 import { changeListMembership } from './list-membership.js';
+import { MARKETO_ACTION_KINDS, createMarketoActions } from './marketo-actions.js';
 import { resolveMarketoConfig } from './marketo-sink-config.js';
 import { ensureLeadFields, ensureStaticLists } from './schema-prepare.js';
 
@@ -46,7 +47,7 @@ export function createMarketoSink(rawConfig: unknown, options: MarketoSinkOption
     rateLimit: { requests: config.limits.requests, intervalMs: config.limits.intervalMs },
     concurrency: config.limits.concurrency,
     membershipNeedsVendorId: true,
-    triggerKinds: [],
+    triggerKinds: MARKETO_ACTION_KINDS,
   };
 
   function listIdFor(batch: SinkBatch): number {
@@ -66,6 +67,7 @@ export function createMarketoSink(rawConfig: unknown, options: MarketoSinkOption
     // The REST host is the instance (`<munchkin>.mktorest.com`): no call can say more, and two services of one instance share its leads.
     identify: () => Promise.resolve(`marketo:${new URL(config.baseUrl).host}`),
     capabilities: () => capabilities,
+    actions: createMarketoActions(client, config),
 
     async prepare(spec, context) {
       fieldLengths = await ensureLeadFields(client, config, spec, context);

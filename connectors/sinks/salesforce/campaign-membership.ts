@@ -13,8 +13,12 @@ const GONE_CODES = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'])
  * so the desired state already holds); removing finds the rows by SOQL and
  * deletes them.
  */
-export async function addMembers(runtime: SalesforceRuntime, context: SinkContext, list: string, changes: readonly SinkChange[]): Promise<ChangeResult[]> {
-  const campaignId = campaignOf(runtime, list);
+export function addMembers(runtime: SalesforceRuntime, context: SinkContext, list: string, changes: readonly SinkChange[]): Promise<ChangeResult[]> {
+  return addToCampaign(runtime, context, campaignOf(runtime, list), changes);
+}
+
+/** Adds the changes' records (by vendor id) to one Campaign; an existing member is `skipped`. */
+export async function addToCampaign(runtime: SalesforceRuntime, context: SinkContext, campaignId: string, changes: readonly SinkChange[]): Promise<ChangeResult[]> {
   const personField = runtime.settings.object === 'Lead' ? 'LeadId' : 'ContactId';
   const results: ChangeResult[] = changes.map(() => failure('salesforce.no_vendor_id', 'no vendor id'));
   const pending = changes.flatMap((change, index) => (change.record.vendorId ? [{ index, personId: change.record.vendorId, profileId: change.record.profileId }] : []));

@@ -15,7 +15,8 @@ const FIELD_TYPES: Record<SinkPropertySpec['type'], FieldType> = { string: 'stri
  * Salesforce fields cannot be created through the API a sync uses, so an
  * admin creates them before the first sync; the harness plays that admin:
  * before `prepare`, it creates on the simulator the custom fields the spec
- * names (with their types) that the org does not have yet.
+ * names (with their types) that the org does not have yet, and before the
+ * actions' `prepare`, the Platform Events (Text fields) the triggers name.
  */
 export const harness: SinkHarness = {
   name: 'salesforce',
@@ -52,8 +53,24 @@ export const harness: SinkHarness = {
     const simulator = running.get(String(config.login_url));
     if (!simulator) return sink;
     const object = config.object === 'Lead' ? 'Lead' : 'Contact';
+    const actions = sink.actions;
+    const actionIdField = typeof config.action_id_field === 'string' ? config.action_id_field : 'Segflow_Action_Id__c';
     return {
       ...sink,
+      ...(actions
+        ? {
+            actions: {
+              ...actions,
+              // The admin again: Platform Events (and their Text fields) are created in Setup, never by segflow.
+              prepare(targets, context) {
+                for (const spec of targets) {
+                  if (spec.kind === 'salesforce:platform-event' && spec.target.endsWith('__e')) simulator.definePlatformEvent(spec.target, [...spec.fields, actionIdField].map((name) => ({ name })));
+                }
+                return actions.prepare?.(targets, context) ?? Promise.resolve();
+              },
+            },
+          }
+        : {}),
       prepare(spec, context) {
         const missing = spec.properties.filter((property) => !simulator.hasField(object, property.name));
         simulator.defineCustomFields(

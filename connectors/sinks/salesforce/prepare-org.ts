@@ -38,7 +38,8 @@ async function checkFields(runtime: SalesforceRuntime, context: SinkContext, spe
   }
 }
 
-async function ensureCampaigns(runtime: SalesforceRuntime, context: SinkContext, lists: SinkSchemaSpec['lists']): Promise<Map<string, string>> {
+/** Finds each list's Campaign by Name, creating (active) the missing ones; list key → Campaign id. */
+export async function ensureCampaigns(runtime: SalesforceRuntime, context: SinkContext, lists: SinkSchemaSpec['lists']): Promise<Map<string, string>> {
   const names = [...new Set(lists.map((list) => list.name))];
   const pages = await Promise.all(chunkForSoqlIn(names).map((part) => queryRows(runtime, context, 'salesforce.query.campaigns', campaignsByNameQuery(part))));
   const idByName = new Map<string, string>();

@@ -11,9 +11,25 @@ import { SALESFORCE_CONNECTOR } from './salesforce-sink-config.js';
 export const DAILY_LIMIT_RETRY_MS = 3_600_000;
 /** A concurrency throttle clears as soon as a long-running call ends. */
 export const CONCURRENCY_RETRY_MS = 2_000;
+/**
+ * LIMIT_EXCEEDED on a publish: the org's hourly Platform Event allocation is
+ * used up (by every publisher of the org: Apex, Flows, other integrations).
+ * Salesforce does not say when the hour frees up, and every refused publish
+ * still costs a daily API request, so segflow waits a quarter of an hour
+ * rather than hammering; with the default retry policy (waits over 10 min
+ * stop the run) the run stops and the outbox keeps the actions for the next.
+ */
+export const PUBLISH_LIMIT_RETRY_MS = 15 * 60_000;
+/** PLATFORM_EVENT_PUBLISHING_UNAVAILABLE: "Try again later" (a transient event bus outage). */
+export const PUBLISHING_UNAVAILABLE_RETRY_MS = 5_000;
 
 const SERVER_CODES = new Set(['SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
-const RETRYABLE_RECORD_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'REQUEST_RUNNING_TOO_LONG', 'SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION']);
+const RETRYABLE_RECORD_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'REQUEST_RUNNING_TOO_LONG', 'SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'PLATFORM_EVENT_PUBLISHING_UNAVAILABLE', 'LIMIT_EXCEEDED']);
+/** Codes that say how long to wait: a per-record answer (collections) and a whole-call one (single publish) mean the same. */
+const WAIT_HINTS: Record<string, { retryAfterMs: number; throttled: boolean }> = {
+  LIMIT_EXCEEDED: { retryAfterMs: PUBLISH_LIMIT_RETRY_MS, throttled: true },
+  PLATFORM_EVENT_PUBLISHING_UNAVAILABLE: { retryAfterMs: PUBLISHING_UNAVAILABLE_RETRY_MS, throttled: false },
+};
 /** Whole-call codes that mean the org does not match the mapping or the integration user lacks access: fix the setup. */
 const CONFIG_CODES = new Set([
   'INVALID_FIELD',
@@ -57,6 +73,8 @@ export function errorFromCall(error: unknown, status: number | undefined, action
     return make('retryable', 'server_error', `Salesforce is unavailable (${code ?? `HTTP ${status}`}: ${message}).`);
   }
   if (code === 'UNABLE_TO_LOCK_ROW') return make('retryable', 'row_locked', message);
+  if (code === 'LIMIT_EXCEEDED') return make('retryable', 'publish_limit', `the org's hourly Platform Event publishing allocation is used up (${message}). segflow waits; raise the allocation (add-on) or publish fewer events.`, WAIT_HINTS.LIMIT_EXCEEDED);
+  if (code === 'PLATFORM_EVENT_PUBLISHING_UNAVAILABLE') return make('retryable', 'publishing_unavailable', `Platform Event publishing is temporarily unavailable (${message}).`, WAIT_HINTS.PLATFORM_EVENT_PUBLISHING_UNAVAILABLE);
   if (code === undefined && isNetworkError(error)) return make('retryable', 'network', `network error (${stringProperty(error, 'code') ?? message}).`);
   if (code !== undefined && (CONFIG_CODES.has(code) || status === 403)) {
     return make('config', code.toLowerCase(), `${code}: ${message}. The org does not match the mapping (field or object missing, or no access for the integration user).`);
@@ -71,7 +89,7 @@ export function errorFromRecord(errors: readonly RecordErrorLike[], where: strin
   const code = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_ERROR';
   const fields = first?.fields && first.fields.length > 0 ? ` (fields: ${first.fields.join(', ')})` : '';
   const kind = RETRYABLE_RECORD_CODES.has(code) ? 'retryable' : 'permanent';
-  return new ConnectorError(kind, `salesforce.${code}`, `Salesforce rejected ${where}: ${code}: ${first?.message ?? 'no message'}${fields}`, { connector: SALESFORCE_CONNECTOR });
+  return new ConnectorError(kind, `salesforce.${code}`, `Salesforce rejected ${where}: ${code}: ${first?.message ?? 'no message'}${fields}`, { connector: SALESFORCE_CONNECTOR, ...WAIT_HINTS[code] });
 }
 
 /** Bulk API 2.0 `sf__Error` cells look like `CODE:message:Field1,Field2 --`. */

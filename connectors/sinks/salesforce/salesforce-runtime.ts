@@ -12,6 +12,10 @@ export interface SalesforceRuntime {
   session: SalesforceSession;
   /** segflow list key → Campaign id, filled by `prepare`. */
   campaigns: Map<string, string>;
+  /** Campaign Name → id for `salesforce:campaign-add` targets, filled by the actions' `prepare` (or the first delivery). */
+  actionCampaigns: Map<string, string>;
+  /** Platform Event API name → its writable fields, as `describe` found them in the actions' `prepare`. */
+  platformEvents: Map<string, ReadonlySet<string>>;
 }
 
 /** sObject Collections take at most 200 records or ids per call. */

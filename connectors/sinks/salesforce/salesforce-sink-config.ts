@@ -35,6 +35,9 @@ export const SalesforceSinkSchema = z
       .describe('Batches of at least this many upserts go through Bulk API 2.0; 0 or null turns Bulk off. @default 2000'),
     bulk_poll_interval_ms: z.number().int().positive().optional().describe('Wait between Bulk job status polls. @default 1000'),
     bulk_poll_timeout_ms: z.number().int().positive().optional().describe('Give up waiting for a Bulk job after this long (the batch is retried). @default 600000'),
+    action_id_field: apiName
+      .optional()
+      .describe('Platform Event field (Text, 22+ chars) that carries segflow\'s action id on every published event. Salesforce has no idempotency key for a publish, so a retry after a lost answer can publish twice: subscribers (a Flow) dedupe on this field. @default Segflow_Action_Id__c'),
     campaign_member_status: z.string().optional().describe('Status of new campaign members. @default the campaign\'s default status'),
     limits: z
       .strictObject({
@@ -63,6 +66,8 @@ export interface SalesforceSinkSettings {
   bulkPollIntervalMs: number;
   bulkPollTimeoutMs: number;
   campaignMemberStatus?: string;
+  /** The Platform Event field that carries the action id (the subscriber's dedupe key). */
+  actionIdField: string;
   rateLimit: { requests: number; intervalMs: number } | null;
   concurrency: number;
 }
@@ -99,6 +104,7 @@ export function resolveSalesforceSettings(config: Record<string, unknown>): Sale
     bulkPollIntervalMs: value.bulk_poll_interval_ms ?? 1_000,
     bulkPollTimeoutMs: value.bulk_poll_timeout_ms ?? 600_000,
     ...(value.campaign_member_status ? { campaignMemberStatus: value.campaign_member_status } : {}),
+    actionIdField: value.action_id_field ?? 'Segflow_Action_Id__c',
     rateLimit,
     concurrency: value.limits?.concurrency ?? 10,
   };

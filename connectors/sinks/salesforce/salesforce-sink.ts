@@ -3,6 +3,7 @@ import type { ChangeResult, Sink, SinkBatch, SinkCapabilities, SinkContext } fro
 import { addMembers, removeMembers } from './campaign-membership.js';
 import { deleteChanges } from './delete-records.js';
 import { prepareOrg } from './prepare-org.js';
+import { SALESFORCE_ACTION_KINDS, salesforceActions } from './salesforce-actions.js';
 import { COLLECTION_LIMIT, type SalesforceRuntime } from './salesforce-runtime.js';
 import { createSalesforceSession } from './salesforce-session.js';
 import { resolveSalesforceSettings, SALESFORCE_CONNECTOR, type SalesforceSinkSettings } from './salesforce-sink-config.js';
@@ -18,12 +19,13 @@ const BULK_MAX_BATCH = 10_000;
  */
 export function createSalesforceSink(config: Record<string, unknown>): Sink {
   const settings = resolveSalesforceSettings(config);
-  const runtime: SalesforceRuntime = { settings, session: createSalesforceSession(settings), campaigns: new Map() };
+  const runtime: SalesforceRuntime = { settings, session: createSalesforceSession(settings), campaigns: new Map(), actionCampaigns: new Map(), platformEvents: new Map() };
   return {
     kind: 'sink:salesforce',
     account: `salesforce:${settings.instanceUrl ?? settings.loginUrl}:${settings.clientId}`,
     identify: (context) => identifyOrg(runtime, context),
     capabilities: () => salesforceCapabilities(settings),
+    actions: salesforceActions(runtime),
     async prepare(spec, context) {
       await runtime.session.ensureToken(context);
       await prepareOrg(runtime, context, spec);
@@ -54,7 +56,7 @@ export function salesforceCapabilities(settings: SalesforceSinkSettings): SinkCa
     rateLimit: settings.rateLimit,
     concurrency: settings.concurrency,
     membershipNeedsVendorId: true,
-    triggerKinds: [],
+    triggerKinds: SALESFORCE_ACTION_KINDS,
   };
 }
 

@@ -22,6 +22,13 @@ export interface SimResponse {
   headers?: Record<string, string>;
   /** Serialized as JSON unless it is a string (sent as is, e.g. CSV). */
   body?: unknown;
+  /**
+   * The call was applied, and its answer is lost: the socket is destroyed
+   * without a byte of response, which is what a client sees when a vendor
+   * accepts a call and the connection dies before the answer (the
+   * `lostResponses` fault of the action endpoints).
+   */
+  lose?: true;
 }
 
 export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -83,6 +90,10 @@ function listen(server: Server, port: number): Promise<void> {
 
 function send(outgoing: ServerResponse, response: SimResponse): void {
   if (outgoing.destroyed) return;
+  if (response.lose) {
+    outgoing.socket?.destroy();
+    return;
+  }
   const headers: Record<string, string> = { ...response.headers };
   let payload = '';
   if (response.body !== undefined) {

@@ -1,6 +1,7 @@
-import type { FaultPlan, SimRequest, SimResponse, SimulatorStats } from '../../../../core/sync/simulation/index.js';
+import type { FaultPlan, RollingWindow, SimRequest, SimResponse, SimulatorStats } from '../../../../core/sync/simulation/index.js';
 import type { ContactStore, StoredContact } from './contact-store.js';
 import type { ErrorBodies, ErrorDetail, StandardError } from './error-bodies.js';
+import type { EventStore } from './event-store.js';
 import type { ListStore } from './list-store.js';
 import type { PropertyStore } from './property-store.js';
 import { judgeValue } from './property-values.js';
@@ -10,6 +11,10 @@ export interface AccountState {
   contacts: ContactStore;
   properties: PropertyStore;
   lists: ListStore;
+  /** Custom behavioral event definitions and the occurrences sent to them. */
+  events: EventStore;
+  /** The send endpoints' own limit (1,250 requests per second). */
+  sendWindow: RollingWindow;
   errors: ErrorBodies;
   faults: FaultPlan;
   stats: SimulatorStats;
@@ -28,6 +33,8 @@ export interface Route {
   label: string;
   /** The OAuth scope HubSpot requires for the call. */
   scope: string;
+  /** An action endpoint (an event send): the `lostResponses` fault applies to it. */
+  actionEndpoint?: boolean;
   handle(request: SimRequest, params: string[], account: AccountState): SimResponse;
 }
 

@@ -1,12 +1,13 @@
 import { createRng } from '../../../../core/random/rng.js';
 import {
   FaultPlan,
+  startJsonServer,
+  RollingWindow,
   type SimRequest,
   type SimResponse,
   type SimulatorStats,
   countRoute,
   emptyStats,
-  startJsonServer,
 } from '../../../../core/sync/simulation/index.js';
 import type { RunningSimulator, SimulatorLimits, VendorRecord, VendorView } from '../../../../core/sync/simulation/index.js';
 import { accountInfoRoutes, ALWAYS_GRANTED_SCOPE, portalIdFor } from './account-info-routes.js';
@@ -14,6 +15,9 @@ import type { AccountState, Route } from './account-state.js';
 import { ContactStore } from './contact-store.js';
 import { CONTACT_ROUTES } from './contacts-routes.js';
 import { ErrorBodies } from './error-bodies.js';
+import { EVENT_DEFINITION_ROUTES } from './event-definitions-routes.js';
+import { type EventOccurrence, EventStore, publicDefinition } from './event-store.js';
+import { EVENT_SEND_ROUTES } from './events-routes.js';
 import { ListStore } from './list-store.js';
 import { LIST_ROUTES } from './lists-routes.js';
 import { PROPERTY_ROUTES } from './properties-routes.js';
@@ -39,6 +43,8 @@ export interface HubSpotSimulatorLimits extends SimulatorLimits {
   membershipIds?: number;
   /** OAuth access token lifetime. @default 1_800_000 (30 min) */
   tokenLifetimeMs?: number;
+  /** Calls per second to the event send endpoints (their own limit). @default 1_250 */
+  eventSendsPerSecond?: number;
 }
 
 export interface HubSpotSimulatorOptions {
@@ -67,11 +73,24 @@ export interface HubSpotSimulatorControl {
   grantScopes(scopes: readonly string[]): void;
 }
 
-export interface HubSpotSimulator extends RunningSimulator {
-  control: HubSpotSimulatorControl;
+/** The custom behavioral events the fake portal holds, for tests to count. */
+export interface HubSpotSimulatorEvents {
+  /** The portal id: event names are sent as `pe{portalId}_{name}`. */
+  portalId: number;
+  /** Accepted occurrences, all or of one event (internal name), in arrival order; a replayed uuid is not among them. */
+  occurrences(name?: string): EventOccurrence[];
+  /** Sends whose uuid had already been accepted for that event (dropped, as HubSpot does). */
+  duplicatesDropped(): number;
+  /** The event definitions, as `GET /events/v3/event-definitions/{name}` returns them. */
+  definition(name: string): Record<string, unknown> | undefined;
 }
 
-const ROUTES: readonly Route[] = [...CONTACT_ROUTES, ...PROPERTY_ROUTES, ...LIST_ROUTES];
+export interface HubSpotSimulator extends RunningSimulator {
+  control: HubSpotSimulatorControl;
+  events: HubSpotSimulatorEvents;
+}
+
+const ROUTES: readonly Route[] = [...CONTACT_ROUTES, ...PROPERTY_ROUTES, ...LIST_ROUTES, ...EVENT_DEFINITION_ROUTES, ...EVENT_SEND_ROUTES];
 
 export async function startHubSpotSimulator(options: HubSpotSimulatorOptions): Promise<HubSpotSimulator> {
   const now = options.now ?? Date.now;
@@ -88,6 +107,8 @@ export async function startHubSpotSimulator(options: HubSpotSimulatorOptions): P
     contacts: new ContactStore(now),
     properties: new PropertyStore(now),
     lists: new ListStore(now),
+    events: new EventStore(portalIdFor(options.seed), now),
+    sendWindow: new RollingWindow(limits.eventSendsPerSecond ?? 1_250, 1_000),
     errors,
     faults,
     get stats() {
@@ -124,7 +145,10 @@ export async function startHubSpotSimulator(options: HubSpotSimulatorOptions): P
     }
     if (!match) return withHeaders(errors.notFound(`No route for ${request.method} ${request.path}`), headers);
     if (match.route.scope !== ALWAYS_GRANTED_SCOPE && !tokens.hasScope(match.route.scope)) return withHeaders(missingScope(match.route.scope, errors), headers);
-    return withHeaders(match.route.handle(request, match.params, account), headers);
+    const response = match.route.handle(request, match.params, account);
+    // Applied, then no answer: the vendor accepted the call but the client never hears so.
+    if (match.route.actionEndpoint && response.status < 300 && faults.takeLostResponse()) return { ...response, lose: true };
+    return withHeaders(response, headers);
   };
 
   const server = await startJsonServer(handle, { port: options.port ?? 0 });
@@ -178,6 +202,15 @@ export async function startHubSpotSimulator(options: HubSpotSimulatorOptions): P
       credentials,
       refreshCount: () => tokens.refreshes,
       grantScopes: (scopes) => tokens.grantScopes(scopes),
+    },
+    events: {
+      portalId: account.events.portalId,
+      occurrences: (name) => account.events.occurrences(name),
+      duplicatesDropped: () => account.events.duplicatesDropped,
+      definition: (name) => {
+        const definition = account.events.get(name);
+        return definition ? publicDefinition(definition) : undefined;
+      },
     },
     stop: () => server.close(),
   };

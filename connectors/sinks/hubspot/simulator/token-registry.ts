@@ -30,6 +30,8 @@ export const SINK_SCOPES = [
   'crm.schemas.contacts.write',
   'crm.lists.read',
   'crm.lists.write',
+  'behavioral_events.event_definitions.read_write',
+  'analytics.behavioral_events.send',
 ] as const;
 
 export type AuthOutcome = { ok: true; kind: TokenKind } | { ok: false; response: SimResponse };

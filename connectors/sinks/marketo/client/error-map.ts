@@ -57,6 +57,8 @@ const REQUEST_CODES: Readonly<Record<string, CodeRule>> = {
   '711': { kind: 'config', reason: 'incompatible_location' },
   '713': { kind: 'retryable', reason: 'transient_error' },
   '1003': { kind: 'permanent', reason: 'invalid_value' },
+  // Request Campaign refuses the whole call when one of its lead ids does not exist.
+  '1004': { kind: 'permanent', reason: 'lead_not_found' },
   '1006': { kind: 'permanent', reason: 'field_not_found' },
   // A static list known at prepare time was deleted in Marketo: the next run's prepare recreates it.
   '1013': { kind: 'config', reason: 'object_not_found' },

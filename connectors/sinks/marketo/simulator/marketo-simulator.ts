@@ -2,6 +2,7 @@ import { createRng } from '../../../../core/random/rng.js';
 import { FaultPlan, emptyStats, startJsonServer, type SimRequest, type SimResponse, type SimulatorStats } from '../../../../core/sync/simulation/index.js';
 import type { RunningSimulator, SimulatorLimits, VendorRecord, VendorView } from '../../../../core/sync/simulation/index.js';
 import { createCallGate } from './call-gate.js';
+import { createCampaignStore, type CampaignRequestActivity, type CampaignSpec } from './campaign-store.js';
 import { MarketoRequestError, createRequestIds, failure } from './envelope.js';
 import { createLeadStore, normalizeValue, type LeadDataType } from './lead-store.js';
 import { createListStore } from './list-store.js';
@@ -40,6 +41,8 @@ export interface MarketoSimulatorOptions {
   clientSecret?: string;
   /** Custom lead fields an admin created beforehand (Field Management). */
   customFields?: readonly MarketoFieldSpec[];
+  /** Smart campaigns an admin built beforehand (trigger campaigns for Request Campaign). */
+  campaigns?: readonly CampaignSpec[];
 }
 
 export interface MarketoView extends VendorView {
@@ -49,6 +52,10 @@ export interface MarketoView extends VendorView {
   quotaUsed(): number;
   /** What an admin does in Field Management: add custom lead fields. */
   createFields(fields: readonly MarketoFieldSpec[]): void;
+  /** Every lead run through a campaign by an accepted Request Campaign call, oldest first. */
+  campaignRequests(): CampaignRequestActivity[];
+  /** What an admin does in Marketing Activities: build, activate or deactivate a smart campaign (same id replaces it). */
+  defineCampaign(spec: CampaignSpec): void;
 }
 
 export interface RunningMarketoSimulator extends RunningSimulator {
@@ -79,6 +86,8 @@ export async function startMarketoSimulator(options: MarketoSimulatorOptions): P
   const leads = createLeadStore(now);
   const lists = createListStore(now);
   const folderIds = new Set([SIMULATOR_FOLDER_ID]);
+  const campaigns = createCampaignStore(now);
+  for (const spec of options.campaigns ?? []) campaigns.define(spec);
   const tokens = createTokenIssuer({ rng, now, lifetimeSeconds: options.limits?.tokenLifetimeSeconds ?? 3_600, clientId, clientSecret });
   const gate = createCallGate({ limits, tokens, faults, stats: () => stats, requestIds, rng, now });
 
@@ -100,7 +109,7 @@ export async function startMarketoSimulator(options: MarketoSimulatorOptions): P
       try {
         if (!route) throw new MarketoRequestError('610', 'Requested resource not found');
         checkBody(request, route);
-        return await route.handler({ request, requestId, latency, leads, lists, faults, stats, folderIds });
+        return await route.handler({ request, requestId, latency, leads, lists, faults, stats, folderIds, campaigns, now });
       } catch (error) {
         if (error instanceof MarketoRequestError) return failure(requestId, error.code, error.message);
         throw error;
@@ -146,6 +155,10 @@ export async function startMarketoSimulator(options: MarketoSimulatorOptions): P
     tokenRequests: () => tokens.requests,
     quotaUsed: () => gate.quotaUsed(),
     createFields,
+    campaignRequests: () => structuredClone([...campaigns.activities()]),
+    defineCampaign: (spec) => {
+      campaigns.define(spec);
+    },
   };
 
   const server = await startJsonServer(handle, { port: options.port });

@@ -1,4 +1,5 @@
 import type { FaultPlan, SimRequest, SimResponse, SimulatorStats } from '../../../../core/sync/simulation/index.js';
+import type { CampaignStore } from './campaign-store.js';
 import type { LeadStore, Lead } from './lead-store.js';
 import type { ListStore } from './list-store.js';
 
@@ -13,6 +14,8 @@ export interface RouteContext {
   faults: FaultPlan;
   stats: SimulatorStats;
   folderIds: ReadonlySet<number>;
+  campaigns: CampaignStore;
+  now(): number;
 }
 
 export type RouteHandler = (context: RouteContext) => Promise<SimResponse>;

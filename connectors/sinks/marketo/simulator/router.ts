@@ -1,4 +1,5 @@
 import type { SimRequest } from '../../../../core/sync/simulation/index.js';
+import { getActivities, getActivityTypes, getCampaigns, getPagingToken, getSmartCampaign, triggerCampaign } from './campaign-routes.js';
 import { MarketoRequestError } from './envelope.js';
 import { createLeadFields, deleteLeads, describeLeads, getLeads, syncLeads } from './lead-routes.js';
 import { changeMembers, createStaticList, getLists, getMembers } from './list-routes.js';
@@ -24,13 +25,23 @@ const STATIC: Record<string, Route> = {
   'POST /rest/v1/leads/delete.json': { label: 'leads.delete', handler: deleteLeads, body: 'json' },
   'GET /rest/v1/lists.json': { label: 'lists.get', handler: getLists, body: 'none' },
   'POST /rest/asset/v1/staticLists.json': { label: 'staticLists.create', handler: createStaticList, body: 'form-or-json' },
+  'GET /rest/v1/campaigns.json': { label: 'campaigns.get', handler: getCampaigns, body: 'none' },
+  'GET /rest/v1/activities/types.json': { label: 'activities.types', handler: getActivityTypes, body: 'none' },
+  'GET /rest/v1/activities/pagingtoken.json': { label: 'activities.pagingToken', handler: getPagingToken, body: 'none' },
+  'GET /rest/v1/activities.json': { label: 'activities.get', handler: getActivities, body: 'none' },
 };
 
 const LIST_MEMBERS = /^\/rest\/v1\/lists\/(\d+)\/leads\.json$/;
+const CAMPAIGN_TRIGGER = /^\/rest\/v1\/campaigns\/(\d+)\/trigger\.json$/;
+const SMART_CAMPAIGN = /^\/rest\/asset\/v1\/smartCampaign\/(\d+)\.json$/;
 
 export function findRoute(request: SimRequest): Route | undefined {
   const direct = STATIC[`${request.method} ${request.path}`];
   if (direct) return direct;
+  const trigger = CAMPAIGN_TRIGGER.exec(request.path);
+  if (trigger && request.method === 'POST') return { label: 'campaigns.trigger', handler: triggerCampaign(Number(trigger[1])), body: 'json' };
+  const smartCampaign = SMART_CAMPAIGN.exec(request.path);
+  if (smartCampaign && request.method === 'GET') return { label: 'smartCampaign.get', handler: getSmartCampaign(Number(smartCampaign[1])), body: 'none' };
   const members = LIST_MEMBERS.exec(request.path);
   if (!members) return undefined;
   const listId = Number(members[1]);

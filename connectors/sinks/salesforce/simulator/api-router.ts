@@ -1,7 +1,9 @@
 import type { FaultPlan, SimRequest, SimResponse, SimulatorStats } from '../../../../core/sync/simulation/index.js';
 import type { BulkIngest } from './bulk-ingest.js';
 import { createCollection, createOne, deleteCollection, upsertCollection } from './collections-routes.js';
+import type { EventBus } from './event-bus.js';
 import type { OrgState } from './org-state.js';
+import { routePlatformEventCall } from './platform-event-routes.js';
 import { salesforceError } from './request-gate.js';
 import { describeSObject } from './sobject-schema.js';
 import { runSoql } from './soql-query.js';
@@ -20,6 +22,9 @@ export interface RouterDependencies {
   stats: () => SimulatorStats;
   /** Daily allocation figures for `GET /limits`. */
   allocation: () => { used: number; max: number };
+  /** Platform Event definitions and the published events. */
+  events: EventBus;
+  /** Destroys this request's connection unanswered (lost responses on action endpoints). */
 }
 
 /** Salesforce answers 414 past this many bytes of URI, so long `IN (…)` lists must be split. */
@@ -41,6 +46,8 @@ export function routeRestCall(request: SimRequest, dependencies: RouterDependenc
   const call = (route: string, respond: () => SimResponse, records = 0): RoutedCall => ({ route, records, respond });
   const recordCount = (body: unknown) => (Array.isArray((body as { records?: unknown } | undefined)?.records) ? (body as { records: unknown[] }).records.length : 0);
   const [first, second, third, fourth, fifth] = segments;
+  const eventCall = routePlatformEventCall(request, segments, apiPath, { bus: dependencies.events, faults: dependencies.faults });
+  if (eventCall) return eventCall;
 
   if (first === 'sobjects' && second && third === 'describe' && segments.length === 3 && method === 'GET') {
     const object = org.schema.get(second);

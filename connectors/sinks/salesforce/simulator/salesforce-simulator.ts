@@ -2,6 +2,7 @@ import { emptyStats, FaultPlan, startJsonServer, type VendorView } from '../../.
 import { AccessTokens } from './access-tokens.js';
 import { routeRestCall } from './api-router.js';
 import { BulkIngest, type BulkFaults } from './bulk-ingest.js';
+import { EventBus, type PlatformEventFieldSpec, type PublishedEvent } from './event-bus.js';
 import { OrgState } from './org-state.js';
 import { RequestGate, salesforceError, type GateLimits } from './request-gate.js';
 import { addCustomFields, isPersonObject, type CustomFieldSpec, type PersonObject } from './sobject-schema.js';
@@ -19,6 +20,8 @@ export interface SalesforceSimulatorLimits {
   perRecordLatencyMs?: number;
   /** Bulk API 2.0 processing time per row, ms. @default a quarter of perRecordLatencyMs */
   bulkPerRecordMs?: number;
+  /** Platform Event messages the org may publish per rolling hour; past it a publish fails with LIMIT_EXCEEDED. @default 250_000 (Enterprise/Unlimited) */
+  hourlyPublishAllocation?: number;
 }
 
 export interface SalesforceSimulatorOptions {
@@ -38,6 +41,8 @@ export interface SalesforceSimulatorOptions {
   externalIdField?: string;
   /** More custom fields on Contact and Lead (an admin created them in Setup). */
   customFields?: readonly CustomFieldSpec[];
+  /** Platform Events the org has (an admin defined them in Setup → Platform Events): API name → custom fields. */
+  platformEvents?: Readonly<Record<string, readonly PlatformEventFieldSpec[]>>;
   /** The sObject the view reports records of. @default 'Contact' */
   object?: PersonObject;
   /** @default 7_200_000 (2 h) */
@@ -61,6 +66,13 @@ export interface SalesforceSimulator {
   /** Rotates the connected app's secret (new grants with the old one fail). */
   setClientSecret(secret: string): void;
   setBulkFaults(faults: BulkFaults): void;
+  /** Creates a Platform Event or adds fields to one, as an admin would in Setup. */
+  definePlatformEvent(name: string, fields: readonly PlatformEventFieldSpec[]): void;
+  hasPlatformEvent(name: string): boolean;
+  /** Events on the bus for `name`, oldest first, with their ReplayIds: what a Flow subscriber receives. */
+  publishedEvents(name: string): PublishedEvent[];
+  /** The next `calls` publish calls fail per event with PLATFORM_EVENT_PUBLISHING_UNAVAILABLE. */
+  makePublishingUnavailable(calls: number): void;
   stop(): Promise<void>;
 }
 
@@ -68,7 +80,8 @@ export interface SalesforceSimulator {
  * A stateful fake Salesforce org over real HTTP (jsforce brings its own HTTP
  * stack, so request interception cannot see it): OAuth token endpoint, sObject
  * Collections, SOQL for the shapes a sync emits, describe, Bulk API 2.0 ingest,
- * the daily allocation and the concurrent-request limit, with seeded faults.
+ * the daily allocation and the concurrent-request limit, Platform Event
+ * publishing (with its hourly allocation), with seeded faults.
  */
 export async function startSalesforceSimulator(options: SalesforceSimulatorOptions): Promise<SalesforceSimulator> {
   const now = options.now ?? Date.now;
@@ -90,6 +103,8 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
   const org = new OrgState([{ name: externalIdField, type: 'string', externalId: true }, ...(options.customFields ?? [])]);
   const tokens = new AccessTokens({ clientId, clientSecret, ttlMs: options.tokenTtlMs ?? 7_200_000, now, seed: options.seed, ...(options.jwtPublicKey ? { jwtPublicKey: options.jwtPublicKey } : {}) });
   const bulk = new BulkIngest(() => ({ org, faults, stats }), now, options.limits?.bulkPerRecordMs ?? perRecordLatencyMs / 4);
+  const events = new EventBus(options.limits?.hourlyPublishAllocation ?? 250_000, now);
+  for (const [name, fields] of Object.entries(options.platformEvents ?? {})) events.define(name, fields);
   const gate = new RequestGate(limits, faults, () => stats, tokens, now);
   let url = '';
 
@@ -100,7 +115,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
         stats.byRoute['oauth.token'] = (stats.byRoute['oauth.token'] ?? 0) + 1;
         return tokens.tokenEndpoint(request, url);
       }
-      const routed = routeRestCall(request, { org, bulk, faults, stats: () => stats, allocation: () => gate.allocationUsage() });
+      const routed = routeRestCall(request, { org, bulk, faults, stats: () => stats, allocation: () => gate.allocationUsage(), events });
       if (!routed) return salesforceError(404, 'NOT_FOUND', 'The requested resource does not exist');
       return gate.pass(request, routed.route, routed.records, routed.respond);
     },
@@ -153,6 +168,10 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     hasField: (object, field) => org.schema.get(object)?.fields.has(field) ?? false,
     setClientSecret: (secret) => tokens.setClientSecret(secret),
     setBulkFaults: (next) => bulk.setFaults(next),
+    definePlatformEvent: (name, fields) => events.define(name, fields),
+    hasPlatformEvent: (name) => events.definition(name) !== undefined,
+    publishedEvents: (name) => events.publishedEvents(name),
+    makePublishingUnavailable: (calls) => events.makeUnavailable(calls),
     stop: () => server.close(),
   };
 }
