@@ -1,4 +1,7 @@
-import { forgetJob, syncOutcome } from '../../core/runtime/index.js';
+import { join } from 'node:path';
+import { forgetJob, syncOutcome, type ForgetResult } from '../../core/runtime/index.js';
+import { PII_KEY_VARIABLE } from '../../core/privacy/identifier-hash.js';
+import { rewriteEventStore, vacuumSqlite } from '../../core/privacy/physical-erasure.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { formatSyncResults } from '../output/sync-table.js';
 import { exitCodeFor } from './run.js';
@@ -6,15 +9,60 @@ import { interruptSignal, withWorkspace } from './with-workspace.js';
 
 /**
  * `segflow forget FILE --email E`: an erasure request, in the local stores
- * and every sink (core/runtime/forget-job.ts); no later run syncs it again.
+ * and every sink (core/runtime/forget-job.ts); no later run, on this state
+ * or a fresh one, ingests or syncs it again. Once the stores are closed,
+ * their files are rewritten so the deleted rows are physically gone.
+ * Exits 0 only when nothing is owed to any sink.
  */
-export async function forgetCommand(options: { file: string; state?: string; email?: string; key?: string }): Promise<number> {
-  return withWorkspace(options.file, options.state, async (workspace) => {
-    const result = await forgetJob(workspace, { ...(options.email !== undefined ? { email: options.email } : {}), ...(options.key !== undefined ? { key: options.key } : {}) }, interruptSignal());
-    process.stderr.write(result.alreadySuppressed ? 'already on the suppression list\n' : 'erasure request recorded\n');
-    if (options.email !== undefined) process.stderr.write(`erased ${result.profiles} profile(s) and ${result.events.toLocaleString('en-US')} event(s) from the local stores\n`);
-    if (!result.sync) return EXIT_CODES.done;
-    process.stdout.write(formatSyncResults(result.sync.sinks, `segflow dlq list ${options.file}`));
-    return exitCodeFor(syncOutcome(result.sync.sinks));
+export interface ForgetOptions {
+  file: string;
+  state?: string;
+  email?: string;
+  key?: string;
+  localOnly?: boolean;
+  resume?: boolean;
+}
+
+export async function forgetCommand(options: ForgetOptions): Promise<number> {
+  let stores: { stateDir: string; sqlite: boolean } | undefined;
+  const code = await withWorkspace(options.file, options.state, async (workspace) => {
+    stores = { stateDir: workspace.stateDir, sqlite: workspace.state.driver === 'sqlite' };
+    const result = await forgetJob(workspace, {
+      ...(options.email !== undefined ? { email: options.email } : {}),
+      ...(options.key !== undefined ? { key: options.key } : {}),
+      ...(options.localOnly ? { localOnly: true } : {}),
+      ...(options.resume ? { resume: true } : {}),
+    }, interruptSignal());
+    reportLocal(result, options);
+    if (result.sync) process.stdout.write(formatSyncResults(result.sync.sinks, `segflow dlq list ${options.file}`));
+    reportSinks(result, options.file);
+    if (result.pending.length > 0) return EXIT_CODES.unapplied;
+    return result.sync ? exitCodeFor(syncOutcome(result.sync.sinks)) : EXIT_CODES.done;
   });
+  // Physically: the deleted rows still sit in database pages until the files are rewritten.
+  if (stores !== undefined && (options.email !== undefined || options.key !== undefined || options.resume)) {
+    await rewriteEventStore(join(stores.stateDir, 'events.duckdb'));
+    if (stores.sqlite) vacuumSqlite(join(stores.stateDir, 'state.sqlite'));
+    process.stderr.write(`rewrote the state files in ${stores.stateDir}: the deleted rows are physically gone${stores.sqlite ? '' : ' (PostgreSQL state: run VACUUM FULL on its tables to reclaim their pages)'}\n`);
+  }
+  return code;
+}
+
+function reportLocal(result: ForgetResult, options: ForgetOptions): void {
+  if (result.requestId === undefined) return;
+  process.stderr.write(`${result.alreadySuppressed ? 'already on the suppression list' : 'erasure request recorded'} (${result.requestId}) in ${result.suppressionFile} (hashes only)\n`);
+  if (result.unkeyed) process.stderr.write(`note: ${PII_KEY_VARIABLE} is not set, so the suppression file's hashes are salted, not keyed: anyone holding the file can test a guessed address. Set ${PII_KEY_VARIABLE} before the first erasure to key them.\n`);
+  if (options.email !== undefined) {
+    process.stderr.write(`erased ${result.profiles} profile(s) and ${result.events.toLocaleString('en-US')} event(s) from the local stores, and ${result.quarantined} quarantined row(s)\n`);
+  }
+}
+
+function reportSinks(result: ForgetResult, file: string): void {
+  for (const sink of result.sinks) {
+    process.stderr.write(sink.status === 'done' ? `sink "${sink.sinkId}" (${sink.type}): done, ${sink.deleted} record(s) deleted\n` : `sink "${sink.sinkId}" (${sink.type}): PENDING, ${sink.reason}\n`);
+  }
+  const owed = new Map<string, number>();
+  for (const erasure of result.pending) for (const sink of erasure.sinks) owed.set(sink, (owed.get(sink) ?? 0) + 1);
+  if (owed.size === 0) return;
+  process.stderr.write(`still pending: ${[...owed].map(([sink, count]) => `sink "${sink}" owes ${count} erasure(s)`).join(', ')}; run \`segflow forget ${file} --resume\` once it is reachable (the next \`segflow run\` retries them too)\n`);
 }

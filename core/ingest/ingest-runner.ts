@@ -3,6 +3,9 @@ import { storedPayload } from './stored-payload.js';
 import type { EventStore } from '../store/event-store.js';
 import type { Source, SourceContext, SourceMessage } from './source.js';
 import { ConnectorError } from '../errors/index.js';
+import { isSuppressedEvent, isSuppressedJsonText, isSuppressedSample } from '../privacy/suppressed-event.js';
+import { readSuppressionFile, suppressionFilePath } from '../privacy/suppression-file.js';
+import { suppressionCheck, type SuppressionCheck } from '../privacy/suppressions.js';
 
 export interface IngestSourceEntry {
   id: string;
@@ -20,6 +23,8 @@ export interface SourceRunCounts {
   quarantined: number;
   /** Records whose messageId was already stored. */
   duplicates: number;
+  /** Records of erased people (the suppression list), dropped unstored; absent when none. */
+  suppressed?: number;
   /** New events stored (a CSV order of 5 rows is 1 event). */
   events: number;
   /** Records read after the last checkpoint and left for the next run (a source bug if not 0). */
@@ -43,6 +48,8 @@ export interface IngestOptions {
   /** Events timestamped further in the future are rejected (bulk normalization). */
   maxFutureMs: number;
   onProgress?: (counts: SourceRunCounts) => void;
+  /** Erased people, whose records are dropped. @default the suppression file beside the mapping (core/privacy/suppression-file.ts) */
+  suppressions?: SuppressionCheck;
 }
 
 /**
@@ -53,15 +60,17 @@ export interface IngestOptions {
  */
 export async function runIngest(options: IngestOptions): Promise<SourceRunCounts[]> {
   const results: SourceRunCounts[] = [];
+  const env = options.env ?? process.env;
+  const suppressions = options.suppressions ?? suppressionCheck(new Set(), readSuppressionFile(suppressionFilePath(options.baseDir, env), env));
   for (const entry of options.sources) {
     if (options.signal.aborted) break;
-    results.push(await ingestSource(entry, options));
+    results.push(await ingestSource(entry, { ...options, suppressions }));
   }
   return results;
 }
 
-async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): Promise<SourceRunCounts> {
-  const { store } = options;
+async function ingestSource(entry: IngestSourceEntry, options: IngestOptions & { suppressions: SuppressionCheck }): Promise<SourceRunCounts> {
+  const { store, suppressions } = options;
   const counts: SourceRunCounts = { sourceId: entry.id, read: 0, accepted: 0, quarantined: 0, duplicates: 0, events: 0, uncommitted: 0 };
   const previous = await store.progress(entry.id);
   // The newest checkpoint not yet committed, and whether records were
@@ -75,7 +84,8 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
     ...(options.env !== undefined ? { env: options.env } : {}),
     bulkLoadSegmentFile: async (request) => {
-      if (stagedSinceCheckpoint || options.signal.aborted) return false;
+      // The bulk path cannot see who a line belongs to: with anyone erased, lines go one by one.
+      if (stagedSinceCheckpoint || options.signal.aborted || suppressions.size > 0) return false;
       if (pendingCursor !== undefined) {
         await commit(pendingCursor);
         pendingCursor = undefined;
@@ -108,6 +118,14 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
   };
 
   const handle = async (message: SourceMessage) => {
+    if (suppressions.size > 0 && message.type !== 'checkpoint' && suppressedMessage(suppressions, message)) {
+      // Counted as read (the input holds it) and committed with the next checkpoint like any record, but never stored.
+      const records = message.type === 'event' ? message.records ?? 1 : 1;
+      counts.suppressed = (counts.suppressed ?? 0) + records;
+      readSinceCommit += records;
+      stagedSinceCheckpoint = true;
+      return;
+    }
     switch (message.type) {
       case 'event': {
         const records = message.records ?? 1;
@@ -160,6 +178,12 @@ async function ingestSource(entry: IngestSourceEntry, options: IngestOptions): P
     await commit(pendingCursor);
   }
   return counts;
+}
+
+function suppressedMessage(check: SuppressionCheck, message: Exclude<SourceMessage, { type: 'checkpoint' }>): boolean {
+  if (message.type === 'event') return isSuppressedEvent(check, message.event);
+  if (message.type === 'segment-json') return isSuppressedJsonText(check, message.text);
+  return isSuppressedSample(check, message.sample);
 }
 
 function isBatch(item: SourceMessage | readonly SourceMessage[]): item is readonly SourceMessage[] {

@@ -7,6 +7,7 @@ import { missingValueSql } from '../features/missing-values.js';
 import { scalingSql } from '../features/scaling-sql.js';
 import { sqlString } from '../features/sql-quote.js';
 import { stitchProfiles, type StitchSummary } from '../identity/stitch-profiles.js';
+import { loadMappingSuppressions } from '../privacy/suppressions.js';
 import { runIngest, type IngestSourceEntry, type SourceRunCounts } from '../ingest/ingest-runner.js';
 import { buildSegments, type SegmentSummary } from '../segments/build-segments.js';
 import type { ModelSegmentationSummary } from '../segments/model-segments.js';
@@ -42,7 +43,7 @@ export interface RunSummary {
   asOf: string;
   /** Per source, this run: read = accepted + quarantined + duplicates. */
   sources: SourceRunCounts[];
-  events: { read: number; accepted: number; quarantined: number; duplicates: number; stored: number; storedTotal: number };
+  events: { read: number; accepted: number; quarantined: number; duplicates: number; stored: number; storedTotal: number; suppressed?: number };
   quarantineFile: string | null;
   identity: StitchSummary;
   profiles: number;
@@ -76,9 +77,11 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
   };
   {
     const duck = store.connection;
+    const suppressions = await loadMappingSuppressions({ state, baseDir: options.baseDir, env: options.env ?? process.env });
     const sources = await timed('ingest', () => runIngest({
       store, sources: options.sources, runId, baseDir: options.baseDir, stateDir: options.stateDir, ...(options.env ? { env: options.env } : {}), now: options.now, signal: options.signal,
       batchEvents: mapping.ingest.batch_events, maxFutureMs: durationMs(mapping.ingest.max_future), onProgress: options.onIngestProgress,
+      suppressions,
     }));
     if (options.signal.aborted) {
       // Committed batches stay; the rest is read again next run.
@@ -119,12 +122,13 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       await duck.run(`COPY (SELECT source_id AS source, file, line, reason, sample FROM quarantine WHERE run_id = ${sqlString(runId)} ORDER BY source_id, file, line) TO ${sqlString(quarantineFile)} (FORMAT JSON)`);
     }
     const sum = (key: keyof SourceRunCounts) => sources.reduce((total, counts) => total + Number(counts[key]), 0);
+    const suppressed = sources.reduce((total, counts) => total + (counts.suppressed ?? 0), 0);
     const summary: RunSummary = {
       runId,
       stateDir: options.stateDir,
       asOf: new Date(asOf).toISOString(),
       sources,
-      events: { read: sum('read'), accepted: sum('accepted'), quarantined: sum('quarantined'), duplicates: sum('duplicates'), stored: sum('events'), storedTotal },
+      events: { read: sum('read'), accepted: sum('accepted'), quarantined: sum('quarantined'), duplicates: sum('duplicates'), stored: sum('events'), storedTotal, ...(suppressed > 0 ? { suppressed } : {}) },
       quarantineFile,
       identity,
       profiles,

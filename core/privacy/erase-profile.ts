@@ -2,34 +2,74 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StateStore } from '../store/state/state-store.js';
 
 /**
- * Erasure in the local stores: every profile that ever carried this email
- * (identify traits) loses its events, identity links, features and segment
- * memberships. One DuckDB transaction; the identity nodes go in one state-store
- * transaction after it (a crash between the two leaves identity links
- * without events, which carry no personal data and a repeated forget removes). Returns how much went.
+ * Erasure in the local stores, in two steps so the suppression can be made
+ * durable in between: `findErasure` names every profile that ever carried
+ * the email (identify traits) and every identifier they were seen by;
+ * `eraseProfiles` deletes their events, identity links, features, segment
+ * memberships and quarantined rows (one DuckDB transaction), then their
+ * identity nodes (one state-store transaction after it: a crash between the
+ * two leaves identity links without events, which a repeated forget removes).
+ * The bytes are made to go away afterwards (physical-erasure.ts).
  */
-export async function eraseProfilesByEmail(duck: DuckDBConnection, state: StateStore, email: string): Promise<{ profiles: number; events: number; profileIds: string[] }> {
+export interface ErasureTarget {
+  profileIds: string[];
+  /** The raw userIds and anonymousIds of those profiles (identity keys without their `u:` / `a:`). */
+  identifiers: string[];
+}
+
+export async function findErasure(duck: DuckDBConnection, email: string): Promise<ErasureTarget> {
+  const profiles = await duck.runAndReadAll(`SELECT DISTINCT m.profile_id FROM events e JOIN identity_map m ON m.id_key = e.id_key
+    WHERE lower(trim(json_extract_string(e.traits, '$.email'))) = $1
+    ORDER BY 1`, [email]);
+  const profileIds = profiles.getRows().map(([profile]) => String(profile));
+  if (profileIds.length === 0) return { profileIds, identifiers: [] };
+  await tempColumn(duck, 'erase_profiles', 'profile_id', profileIds);
+  const keys = await duck.runAndReadAll('SELECT DISTINCT id_key FROM identity_map WHERE profile_id IN (SELECT profile_id FROM erase_profiles) ORDER BY 1');
+  const identifiers = keys.getRows().map(([key]) => String(key).replace(/^[ua]:/, ''));
+  return { profileIds, identifiers };
+}
+
+export async function eraseProfiles(duck: DuckDBConnection, state: StateStore, target: ErasureTarget, email: string): Promise<{ profiles: number; events: number; quarantined: number }> {
   await duck.run('BEGIN TRANSACTION');
   try {
-    await duck.run(`CREATE OR REPLACE TEMP TABLE erase_profiles AS
-      SELECT DISTINCT m.profile_id FROM events e JOIN identity_map m ON m.id_key = e.id_key
-      WHERE lower(trim(json_extract_string(e.traits, '$.email'))) = $1`, [email]);
+    await tempColumn(duck, 'erase_profiles', 'profile_id', target.profileIds);
     await duck.run('CREATE OR REPLACE TEMP TABLE erase_keys AS SELECT id_key FROM identity_map WHERE profile_id IN (SELECT profile_id FROM erase_profiles)');
-    const counted = await duck.runAndReadAll('SELECT (SELECT count(*) FROM erase_profiles), (SELECT count(*) FROM events WHERE id_key IN (SELECT id_key FROM erase_keys))');
-    const [profiles, events] = (counted.getRows()[0] ?? [0, 0]).map(Number) as [number, number];
+    // Quarantined rows hold the raw record: any sample quoting one of their identifiers goes, as does one with the email.
+    await tempColumn(duck, 'erase_quoted', 'quoted', target.identifiers.map((identifier) => `"${identifier.toLowerCase()}"`));
+    const counted = await duck.runAndReadAll(`SELECT (SELECT count(*) FROM erase_profiles), (SELECT count(*) FROM events WHERE id_key IN (SELECT id_key FROM erase_keys)),
+      (SELECT count(*) FROM quarantine q WHERE ${QUARANTINE_MATCH})`, [email]);
+    const [profiles, events, quarantined] = (counted.getRows()[0] ?? [0, 0, 0]).map(Number) as [number, number, number];
     await duck.run('DELETE FROM events WHERE id_key IN (SELECT id_key FROM erase_keys)');
+    await duck.run(`DELETE FROM quarantine q WHERE ${QUARANTINE_MATCH}`, [email]);
     for (const table of ['features', 'features_previous', 'segment_members']) {
       const exists = await duck.runAndReadAll(`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '${table}'`);
       if (Number(exists.getRows()[0]?.[0] ?? 0) > 0) await duck.run(`DELETE FROM ${table} WHERE profile_id IN (SELECT profile_id FROM erase_profiles)`);
     }
-    const erased = (await duck.runAndReadAll('SELECT profile_id FROM erase_profiles')).getRows().map(([profile]) => String(profile));
     await duck.run('DELETE FROM identity_map WHERE id_key IN (SELECT id_key FROM erase_keys)');
     await duck.run('COMMIT');
+    for (const table of ['erase_profiles', 'erase_keys', 'erase_quoted']) await duck.run(`DROP TABLE IF EXISTS ${table}`);
     // Every identifier of those profiles (devices included) leaves the identity graph.
-    await state.identity.removeProfiles(erased);
-    return { profiles, events, profileIds: erased };
+    await state.identity.removeProfiles(target.profileIds);
+    return { profiles, events, quarantined };
   } catch (error) {
     await duck.run('ROLLBACK');
     throw error;
   }
+}
+
+const QUARANTINE_MATCH = `(contains(lower(q.sample), $1) OR EXISTS (SELECT 1 FROM erase_quoted x WHERE contains(lower(q.sample), x.quoted)))`;
+
+/** A one-column temp table of a few values, bound one by one (no quoting of identifiers into SQL). */
+async function tempColumn(duck: DuckDBConnection, table: string, column: string, values: readonly string[]): Promise<void> {
+  await duck.run(`CREATE OR REPLACE TEMP TABLE ${table} (${column} VARCHAR)`);
+  for (const value of values) await duck.run(`INSERT INTO ${table} VALUES ($1)`, [value]);
+}
+
+/** The rule of QUARANTINE_MATCH, for quarantine files: the sample holds the email, or quotes one of the identifiers. */
+export function quarantineMatcher(target: ErasureTarget, email: string): (sample: string) => boolean {
+  const quoted = target.identifiers.map((identifier) => `"${identifier.toLowerCase()}"`);
+  return (sample) => {
+    const lower = sample.toLowerCase();
+    return lower.includes(email) || quoted.some((value) => lower.includes(value));
+  };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ProfileApiConfig } from '../config/serve-schema.js';
 import { sqlIdentifier, sqlString } from '../features/sql-quote.js';
-import { loadSuppressions, suppressionHash } from '../privacy/suppressions.js';
+import { loadMappingSuppressions } from '../privacy/suppressions.js';
 import { consentAllows } from '../sync/desired-state.js';
 import type { FeatureValue, ProfileSnapshot, SegmentRef, ServedProfile } from './profile-lookup.js';
 import type { Workspace } from './workspace.js';
@@ -31,7 +31,7 @@ export async function loadProfileSnapshot(workspace: Workspace, config: ProfileA
   for (const [id, name] of (await duck.runAndReadAll('SELECT segment_id, name FROM segments ORDER BY segment_id')).getRows()) {
     segmentRefs.set(String(id), Object.freeze({ id: String(id), name: String(name) }));
   }
-  const suppressed = await loadSuppressions(workspace.state);
+  const suppressed = await loadMappingSuppressions(workspace);
   const emailPath = sqlString(`$.${JSON.stringify(config.email_trait)}`);
   // One row per profile: memberships, listed features, latest consent, and the hash of the latest email trait.
   const reader = await duck.runAndReadAll(`
@@ -50,7 +50,7 @@ export async function loadProfileSnapshot(workspace: Workspace, config: ProfileA
   const byKey = new Map<string, ServedProfile>();
   for (const row of reader.getRowsJS()) {
     const [profileId, consent, emailHash, segmentIds] = row as [string, string | null, string | null, string[] | null];
-    if (suppressed.size > 0 && suppressed.has(suppressionHash(`profile:${profileId}`))) continue;
+    if (suppressed.size > 0 && suppressed.has(`profile:${profileId}`)) continue;
     const profile = consentAllows(consent, config.consent_categories)
       ? servedProfile(profileId, segmentIds ?? [], segmentRefs, served, row.slice(4))
       : { profileId: opaqueProfileId(profileId), withheld: 'consent' as const };

@@ -6,6 +6,8 @@ import { resolveSecret } from '../config/secrets.js';
 import { postAlerts } from './alert-webhook.js';
 import { analyzeJob } from './analyze-job.js';
 import { syncJob } from './sync-job.js';
+import { deletionOutcome, finishedSinks } from '../privacy/deletion-outcome.js';
+import { settlePendingErasures } from '../privacy/pending-erasures.js';
 import type { Workspace } from './workspace.js';
 import { everyRowQuarantined, topQuarantineReasons, type AllQuarantinedAlarm } from './quarantine-alarm.js';
 
@@ -58,6 +60,8 @@ export async function runJob(workspace: Workspace, options: RunJobOptions): Prom
         ...(options.onSandbox ? { onSandbox: options.onSandbox } : {}),
       });
       summary.sync = synced.sinks;
+      // Vendor deletions an erasure still owed are settled by any sync that finished them.
+      await settlePendingErasures(state.meta, finishedSinks(synced.sinks.map(deletionOutcome)));
       summary.timingsMs.sync = Math.round(performance.now() - started);
     }
     await state.runs.finish(runId, { status: 'succeeded', finishedAt: new Date(workspace.now()).toISOString(), summary });

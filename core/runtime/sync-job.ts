@@ -1,6 +1,7 @@
 import { UserError } from '../errors/user-error.js';
 import type { ExecutionProgress } from '../sync/record-sync.js';
 import { runSync, type SinkSyncSummary } from '../sync/run-sync.js';
+import { loadMappingSuppressions } from '../privacy/suppressions.js';
 import { holdJobLock } from './job-lock.js';
 import { newRunId } from './run-id.js';
 import type { Workspace } from './workspace.js';
@@ -49,7 +50,7 @@ export async function syncJob(workspace: Workspace, options: SyncJobOptions): Pr
     for (const sandbox of wired.sandboxes) options.onSandbox?.(sandbox.sinkId, sandbox.url);
     const sinks = await runSync({
       duck: events.connection, state: workspace.state, runId, sinks: wired.sinks, dryRun: options.dryRun,
-      now: workspace.now, signal: options.signal,
+      now: workspace.now, signal: options.signal, suppressions: await loadMappingSuppressions(workspace),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(mapping.analysis?.experiments ? { experiments: mapping.analysis.experiments } : {}),
     });

@@ -4,7 +4,7 @@ import type { SinkMapping } from '../config/sink-schema.js';
 import { armOf, resolveAssignment } from '../analysis/experiments/index.js';
 import { sqlIdentifier, sqlString } from '../features/sql-quote.js';
 import type { DesiredRecord } from './planner.js';
-import { suppressionHash } from '../privacy/suppressions.js';
+import { suppressionCheck, type SuppressionCheck } from '../privacy/suppressions.js';
 import type { PropertyValue, SinkPropertySpec, SinkSchemaSpec } from './sink.js';
 
 /**
@@ -160,7 +160,7 @@ export function normalizeKey(identifyBy: string, value: string | null): string |
   return identifyBy === 'email' ? trimmed.toLowerCase() : trimmed;
 }
 
-export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[], suppressed: ReadonlySet<string> = new Set(), experiments: readonly ExperimentConfig[] = []): Promise<DesiredState> {
+export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[], suppressed: SuppressionCheck = suppressionCheck(new Set()), experiments: readonly ExperimentConfig[] = []): Promise<DesiredState> {
   const consentCategories = mapping.consent_categories;
   const traitNames = unique([
     ...(mapping.identify_by === 'profile_id' || mapping.identify_by === 'user_id' ? [] : [mapping.identify_by]),
@@ -203,7 +203,7 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
       excluded.noKey += 1;
       continue;
     }
-    if (suppressed.size > 0 && (suppressed.has(suppressionHash(key)) || suppressed.has(suppressionHash(`profile:${profileId}`)))) {
+    if (suppressed.size > 0 && (suppressed.has(key) || suppressed.has(`profile:${profileId}`))) {
       excluded.suppressed += 1;
       continue;
     }

@@ -19,6 +19,12 @@ export interface RunHistory {
   recent(limit: number): Promise<RunRecord[]>;
   /** Every mapping file that ran against this state (older segflows recorded no owner). */
   mappings(): Promise<string[]>;
+  /**
+   * Erasure: every occurrence of these identifiers (any letter case) in stored
+   * summaries (failure samples, example changes) becomes `replacement`.
+   * Returns how many runs were rewritten.
+   */
+  scrub(identifiers: readonly string[], replacement: string): Promise<number>;
 }
 
 export function createRunHistory(sql: SqlClient): RunHistory {
@@ -32,6 +38,27 @@ export function createRunHistory(sql: SqlClient): RunHistory {
     async mappings() {
       const rows = await sql.all<{ mapping: string }>('SELECT DISTINCT mapping FROM runs ORDER BY mapping');
       return rows.map((row) => row.mapping);
+    },
+    async scrub(identifiers, replacement) {
+      const forms = identifiers.filter((identifier) => identifier !== '').map((identifier) => JSON.stringify(identifier).slice(1, -1));
+      if (forms.length === 0) return 0;
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // An email anywhere (vendor messages quote it); another identifier as a whole string value or inside a profile id (`u:<id>`),
+      // so a short userId cannot garble the numbers around it.
+      const pattern = new RegExp(forms.map((form) => (form.includes('@') ? escape(form) : `(?<="|\\b[ua]:)${escape(form)}(?![\\w.@-])`)).join('|'), 'gi');
+      return sql.transaction(async (tx) => {
+        const runs = new Map<string, string>();
+        for (const form of forms) {
+          const rows = await tx.all<{ run_id: string; summary: string }>("SELECT run_id, summary FROM runs WHERE summary IS NOT NULL AND lower(summary) LIKE '%' || lower(?) || '%'", [form]);
+          for (const row of rows) runs.set(row.run_id, row.summary);
+        }
+        let rewritten = 0;
+        for (const [runId, summary] of runs) {
+          const scrubbed = summary.replace(pattern, replacement);
+          if (scrubbed !== summary) rewritten += (await tx.run('UPDATE runs SET summary = ? WHERE run_id = ?', [scrubbed, runId])).changes;
+        }
+        return rewritten;
+      });
     },
     async recent(limit) {
       const rows = await sql.all<{ run_id: string; mapping: string; started_at: string; finished_at: string | null; status: RunStatus; summary: string | null }>(

@@ -1,0 +1,98 @@
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import Database from 'better-sqlite3';
+
+/**
+ * Makes deleted rows physically gone. A DELETE only marks rows: DuckDB keeps
+ * them in its blocks (measured: CHECKPOINT, FORCE CHECKPOINT, VACUUM and
+ * even CREATE TABLE AS + DROP leave every byte of an erased email in
+ * events.duckdb), and SQLite keeps them in free pages. What works, measured
+ * on the files: DuckDB, copying the database into a fresh file and swapping
+ * it in; SQLite, VACUUM with secure_delete on, then a WAL checkpoint that
+ * truncates the log. Call with the stores closed (DuckDB locks its file).
+ */
+export async function rewriteEventStore(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const fresh = `${path}.rewrite`;
+  for (const leftover of [fresh, `${fresh}.wal`]) rmSync(leftover, { force: true });
+  const instance = await DuckDBInstance.create(path);
+  try {
+    const connection = await instance.connect();
+    try {
+      const name = String((await connection.runAndReadAll('SELECT current_database()')).getRows()[0]?.[0]);
+      await connection.run('CHECKPOINT');
+      await connection.run(`ATTACH '${fresh.replace(/'/g, "''")}' AS segflow_rewrite`);
+      await connection.run(`COPY FROM DATABASE "${name.replace(/"/g, '""')}" TO segflow_rewrite`);
+      await connection.run('DETACH segflow_rewrite');
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+  fsyncFile(fresh);
+  // The old file (with the erased bytes) is replaced whole; its WAL was checkpointed into it.
+  renameSync(fresh, path);
+  rmSync(`${path}.wal`, { force: true });
+  rmSync(`${fresh}.wal`, { force: true });
+}
+
+export function vacuumSqlite(path: string): void {
+  if (!existsSync(path)) return;
+  const db = new Database(path);
+  try {
+    db.pragma('secure_delete = ON');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Quarantine files (`<state>/quarantine/*.jsonl`, one row a line) lose every
+ * line whose sample belongs to the person; a file left empty is removed.
+ * Rewritten to a new file and renamed over the old one. Returns lines removed.
+ */
+export function eraseFromQuarantineFiles(stateDir: string, belongs: (sample: string) => boolean): number {
+  const directory = join(stateDir, 'quarantine');
+  if (!existsSync(directory)) return 0;
+  let removed = 0;
+  for (const name of readdirSync(directory).filter((entry) => entry.endsWith('.jsonl'))) {
+    const file = join(directory, name);
+    const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+    const kept = lines.filter((line) => !belongs(sampleOf(line)));
+    if (kept.length === lines.length) continue;
+    removed += lines.length - kept.length;
+    if (kept.length === 0) {
+      rmSync(file);
+      continue;
+    }
+    const next = `${file}.rewrite`;
+    writeFileSync(next, `${kept.join('\n')}\n`, { mode: 0o600 });
+    fsyncFile(next);
+    renameSync(next, file);
+  }
+  return removed;
+}
+
+/** The sample of one quarantine line; the whole line when it is not the JSON segflow wrote. */
+function sampleOf(line: string): string {
+  try {
+    const row = JSON.parse(line) as { sample?: unknown };
+    return typeof row.sample === 'string' ? row.sample : line;
+  } catch {
+    return line;
+  }
+}
+
+function fsyncFile(path: string): void {
+  const descriptor = openSync(path, 'r+');
+  try {
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
