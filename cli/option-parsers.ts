@@ -43,3 +43,11 @@ export function listenPort(value: string): string {
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
   return value;
 }
+
+/** A point in time: `now`, or an ISO-8601 date-time (2026-12-03T10:00:00Z). */
+export function instant(value: string): string {
+  if (value !== 'now' && (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value)))) {
+    throw new InvalidArgumentError('expected "now" or an ISO-8601 time such as 2026-12-03T10:00:00Z');
+  }
+  return value;
+}

@@ -1,6 +1,6 @@
 import { Command, Option, type CommanderError } from 'commander';
 import { EXIT_CODES, exitCodeHelp } from './exit-codes.js';
-import { deadLetterId, isoDate, listenPort, nonNegativeNumber, portNumber } from './option-parsers.js';
+import { deadLetterId, instant, isoDate, listenPort, nonNegativeNumber, portNumber } from './option-parsers.js';
 import { packageVersion } from './package-version.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,6 +18,8 @@ const commands = {
   validate: async () => (await import('./commands/validate.js')).validateCommand,
   analyze: async () => (await import('./commands/analyze.js')).analyzeCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
+  triggersTest: async () => (await import('./commands/triggers.js')).triggersTestCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
 };
 
 // Commander types action arguments as any[]: these say what each command's flags parse to.
@@ -26,7 +28,7 @@ interface RunFlags extends StateFlags { quiet?: boolean }
 interface SyncFlags extends RunFlags { sink?: string }
 interface DlqFlags extends StateFlags { sink?: string }
 interface DiscardFlags extends DlqFlags { id?: number }
-interface ForgetFlags { state?: string; email?: string; key?: string }
+interface ForgetFlags { state?: string; email?: string; key?: string; localOnly?: boolean; resume?: boolean }
 interface GenerateFlags { out: string; users?: string; events?: string; seed?: string; days?: string; start?: string; duplicates?: string }
 
 const FILE = 'the mapping file (YAML)';
@@ -114,10 +116,12 @@ export function createProgram(): SegflowProgram {
     .argument('<file>', FILE)
     .option('--email <address>', 'the email address to forget')
     .addOption(new Option('--key <value>', 'the key to forget, for sinks matched on another trait').conflicts('email'))
+    .option('--local-only', 'erase the local data now and record the vendor deletions as pending (when a sink cannot be reached)')
+    .option('--resume', 'send the vendor deletions earlier erasures still owe')
     .option('--state <dir>', STATE)
-    .action(async (file: string, { state, email, key }: ForgetFlags, command: Command) => {
-      if (email === undefined && key === undefined) command.error('forget needs --email ADDRESS or --key VALUE', { exitCode: EXIT_CODES.usage, code: 'segflow.missingIdentifier' });
-      settle(await (await commands.forget())({ file, ...(state ? { state } : {}), ...(email ? { email } : {}), ...(key ? { key } : {}) }));
+    .action(async (file: string, { state, email, key, localOnly, resume }: ForgetFlags, command: Command) => {
+      if (email === undefined && key === undefined && resume !== true) command.error('forget needs --email ADDRESS or --key VALUE (or --resume)', { exitCode: EXIT_CODES.usage, code: 'segflow.missingIdentifier' });
+      settle(await (await commands.forget())({ file, ...(state ? { state } : {}), ...(email ? { email } : {}), ...(key ? { key } : {}), ...(localOnly ? { localOnly } : {}), ...(resume ? { resume } : {}) }));
     });
 
   program
@@ -134,6 +138,25 @@ export function createProgram(): SegflowProgram {
     .option('--state <dir>', STATE)
     .option('--json', 'print the analyses as JSON on stdout')
     .action(async (file: string, { state, json }: StateFlags) => settle(await (await commands.analyze())({ file, state, json: json === true })));
+
+  program
+    .command('report')
+    .description('the last run as one self-contained HTML file (charts with their tables; opens offline); runs nothing')
+    .argument('<file>', FILE)
+    .option('--out <file>', 'where to write the report (default: report.html)')
+    .option('--state <dir>', STATE)
+    .action(async (file: string, { state, out }: { state?: string; out?: string }) => settle(await (await commands.report())({ file, ...(state ? { state } : {}), ...(out ? { out } : {}) })));
+
+  const triggers = program.command('triggers').description('real-time behavior triggers (the mapping\'s triggers: section)');
+  triggers
+    .command('test')
+    .description('replay the stored events through the triggers: what would fire, what caps, quiet hours and consent would hold; sends nothing')
+    .argument('<file>', FILE)
+    .option('--until <time>', 'decide waits still open up to this time: "now" or an ISO time (default: the newest stored event)', instant)
+    .option('--state <dir>', STATE)
+    .option('--json', 'print the report as JSON on stdout')
+    .action(async (file: string, { state, json, until }: StateFlags & { until?: string }) =>
+      settle(await (await commands.triggersTest())({ file, state, json: json === true, ...(until ? { until } : {}) })));
 
   program
     .command('serve')

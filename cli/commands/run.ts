@@ -5,6 +5,7 @@ import { formatRunSummary } from '../output/summary-table.js';
 import { formatSyncResults } from '../output/sync-table.js';
 import { formatAnalysis } from '../output/analysis-table.js';
 import { interruptSignal, withWorkspace } from './with-workspace.js';
+import { resolve } from 'node:path';
 
 export interface RunCommandOptions {
   file: string;
@@ -29,6 +30,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
     if (summary.analysis && !options.json) process.stdout.write(`\n${formatAnalysis(summary.analysis)}`);
     if (summary.sync && !options.json) process.stdout.write(`\n${formatSyncResults(summary.sync, `segflow dlq list ${options.file}`)}`);
+    // On stderr, so --json stdout stays one document.
+    if (workspace.mapping.report) {
+      const { writeReport } = await import('./report.js');
+      process.stderr.write(`${await writeReport(workspace, resolve(workspace.baseDir, workspace.mapping.report.out))}\n`);
+    }
     // Every row rejected is a data error, not a success: usually a mapping mistake (exit 1, the reasons on stderr).
     if (summary.allQuarantined) {
       process.stderr.write(`${describeAllQuarantined(summary.allQuarantined)}\n`);

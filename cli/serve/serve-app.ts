@@ -13,6 +13,7 @@ import { createServeMetrics } from './serve-metrics.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startProfileService, type ProfileService } from './profile-service.js';
 import { registerProfileRoutes } from './profile-routes.js';
+import { startTriggerLoop, type TriggerLoop } from './trigger-loop.js';
 
 export interface ServeOptions {
   host: string;
@@ -24,8 +25,10 @@ export interface ServeOptions {
   /** 429 once this many bytes wait for an fsync. @default 64 MiB */
   maxPendingBytes?: number;
   logger?: Logger;
-  /** Start the `schedule:` section's cron timers; tests leave them off and call `scheduler.fire`. @default true */
+  /** Start the `schedule:` section's cron timers and the triggers' tick; tests leave them off and call `scheduler.fire` / `triggers.step`. @default true */
   scheduleTimers?: boolean;
+  /** How often stored events go through the triggers and the outbox is drained. @default 1000 ms */
+  triggerTickMs?: number;
 }
 
 export interface RunningServer {
@@ -36,6 +39,8 @@ export interface RunningServer {
   readonly scheduler: Scheduler | undefined;
   /** The profile API's snapshot, when the mapping has `serve.profile_api`. */
   readonly profiles: ProfileService | undefined;
+  /** The mapping's `triggers:`, when it has rules. */
+  readonly triggers: TriggerLoop | undefined;
   /** Stops accepting, answers what is in flight, loads the journals, closes the workspace's writers. */
   close(): Promise<void>;
 }
@@ -118,11 +123,25 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   const profiles = profileApi === undefined ? undefined : startProfileService(workspace, profileApi, {
     queue, log, onBuilt: (snapshot) => metrics.snapshotBuilt(snapshot.profiles, snapshot.builtAt),
   });
+  let triggers: TriggerLoop | undefined;
   const schedule = workspace.mapping.schedule;
   const scheduler = schedule === undefined ? undefined : await startScheduler(workspace, schedule, {
     queue, log, timers: options.scheduleTimers ?? true, onOutcome: (outcome) => metrics.scheduledRun(outcome),
-    afterRun: (outcome) => profiles?.refresh(outcome.runId).catch((error: unknown) => log('warn', 'profile snapshot failed; serving the previous one', { error: (error as Error).message })) ?? Promise.resolve(),
+    afterRun: async (outcome) => {
+      await profiles?.refresh(outcome.runId).catch((error: unknown) => log('warn', 'profile snapshot failed; serving the previous one', { error: (error as Error).message }));
+      // Inside the run's work-queue turn: the run's segments go to the segment triggers before the next load.
+      await triggers?.runtime.afterRun().catch((error: unknown) => log('warn', 'segment triggers failed after the run; the next run retries them', { error: (error as Error).message }));
+    },
   });
+  try {
+    triggers = await startTriggerLoop(workspace, store, { queue, registry: metrics.registry, log, tickMs: options.triggerTickMs ?? 1000, timers: options.scheduleTimers ?? true });
+  } catch (error) {
+    clearInterval(backlogTimer);
+    await scheduler?.stop();
+    for (const writer of writers.values()) await writer.close();
+    await loader.stop();
+    throw error;
+  }
 
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -159,6 +178,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     loader,
     scheduler,
     profiles,
+    triggers,
     close: () => (closing ??= (async () => {
       clearInterval(backlogTimer);
       // No new scheduled runs; a running one stops at its next checkpoint (committed work stays).
@@ -167,6 +187,9 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
       await app.close();
       for (const writer of writers.values()) await writer.close();
       await loader.stop();
+      // The last events loaded go through the triggers before the sinks close.
+      await triggers?.step().catch((error: unknown) => log('warn', 'last trigger step failed; the next start resumes it', { error: (error as Error).message }));
+      await triggers?.stop();
       logger.info({ accepted, loaded: loader.totals.loaded }, 'stopped');
     })()),
   };

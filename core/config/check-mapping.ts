@@ -1,6 +1,7 @@
 import type { LocatedProblem, PathSegment } from './located-problem.js';
 import { SECRET_REFERENCE } from './secrets.js';
-import { NOT_SUPPORTED_YET, type Mapping } from './mapping-schema.js';
+import type { Mapping } from './mapping-schema.js';
+import { checkTriggers } from './check-triggers.js';
 import { resolveFeatureName, FEATURE_CATALOG } from '../features/catalog.js';
 import { parseRule, checkRule } from '../segments/index.js';
 import { RFM_SEGMENTS, rfmOutputFeatures } from '../segments/rfm-names.js';
@@ -17,11 +18,6 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
   // schema rejected, so every problem is reported in one pass.
   const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const mapping = bestEffort(raw);
-  for (const section of NOT_SUPPORTED_YET) {
-    if (raw[section] !== undefined) {
-      problems.push({ path: [section], message: `"${section}" is not supported yet (sync engine and triggers land in a later release); remove it to run` });
-    }
-  }
   duplicates(mapping.sources.map((source) => source.id), (index, id) =>
     problems.push({ path: ['sources', index, 'id'], message: `duplicate source id "${id}"` }));
   duplicates(mapping.segments.map((segment) => segment.id), (index, id) =>
@@ -107,6 +103,7 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
     }
   });
   problems.push(...checkSinks(mapping, features));
+  problems.push(...checkTriggers(raw, mapping.sinks, triggerSegmentProblem(mapping)));
   problems.push(...checkExperiments(raw));
   return problems;
 }
@@ -156,15 +153,8 @@ function checkSinks(mapping: Pick<Mapping, 'segments' | 'sinks'>, features: Read
   const problems: LocatedProblem[] = [];
   duplicates(mapping.sinks.map((sink) => sink.id), (index, id) => problems.push({ path: ['sinks', index, 'id'], message: `duplicate sink id "${id}"` }));
   const segmentations = new Set(mapping.segments.map((segmentation) => segmentation.id));
-  const segmentIds = new Set(mapping.segments.flatMap((segmentation) =>
-    segmentation.model === 'rfm' ? RFM_SEGMENTS.map((named) => `${segmentation.id}/${named.slug}`)
-      : segmentation.model === 'audiences' && segmentation.audiences ? segmentation.audiences.map((key) => `${segmentation.id}/${key}`) : [segmentation.id]));
-  // Audiences not listed are whatever keys arrive: any <id>/<key> is accepted for them.
-  const openAudiences = mapping.segments.filter((segmentation) => segmentation.model === 'audiences' && !segmentation.audiences).map((segmentation) => `${segmentation.id}/`);
-  // Model segments get ids at run time (<segmentation>-<n>, stable across runs); their segmentation is known now.
-  const models = mapping.segments.filter((segmentation) => !NOT_MODELS.has(segmentation.model)).map((segmentation) => segmentation.id);
-  const known = (id: string) => segmentIds.has(id) || segmentations.has(id) || openAudiences.some((prefix) => id.startsWith(prefix) && id.length > prefix.length)
-    || models.some((model) => new RegExp(`^${model}-(\\d+|anomalous)$`).test(id));
+  const segmentIds = segmentIdsOf(mapping);
+  const known = segmentKnown(mapping);
   const hint = () => `known: ${[...segmentations].join(', ')} (RFM segments as rfm/<slug>, e.g. rfm/champions)`;
   mapping.sinks.forEach((sink, sinkIndex) => {
     for (const [property, source] of Object.entries(sink.properties)) {
@@ -187,6 +177,36 @@ function checkSinks(mapping: Pick<Mapping, 'segments' | 'sinks'>, features: Read
     });
   });
   return problems;
+}
+
+/** Segment ids known before a run: RFM segments, rule segments, listed audiences. */
+function segmentIdsOf(mapping: Pick<Mapping, 'segments'>): Set<string> {
+  return new Set(mapping.segments.flatMap((segmentation) =>
+    segmentation.model === 'rfm' ? RFM_SEGMENTS.map((named) => `${segmentation.id}/${named.slug}`)
+      : segmentation.model === 'audiences' && segmentation.audiences ? segmentation.audiences.map((key) => `${segmentation.id}/${key}`) : [segmentation.id]));
+}
+
+/** Whether a sink, list or trigger may name this segment (or segmentation) id. */
+function segmentKnown(mapping: Pick<Mapping, 'segments'>): (id: string) => boolean {
+  const segmentations = new Set(mapping.segments.map((segmentation) => segmentation.id));
+  const segmentIds = segmentIdsOf(mapping);
+  // Audiences not listed are whatever keys arrive: any <id>/<key> is accepted for them.
+  const openAudiences = mapping.segments.filter((segmentation) => segmentation.model === 'audiences' && !segmentation.audiences).map((segmentation) => `${segmentation.id}/`);
+  // Model segments get ids at run time (<segmentation>-<n>, stable across runs); their segmentation is known now.
+  const models = mapping.segments.filter((segmentation) => !NOT_MODELS.has(segmentation.model)).map((segmentation) => segmentation.id);
+  return (id) => segmentIds.has(id) || segmentations.has(id) || openAudiences.some((prefix) => id.startsWith(prefix) && id.length > prefix.length)
+    || models.some((model) => new RegExp(`^${model}-(\\d+|anomalous)$`).test(id));
+}
+
+/** A segment trigger needs one segment: a segmentation of several (RFM, a model, audiences) is named by one of its segments. */
+function triggerSegmentProblem(mapping: Pick<Mapping, 'segments'>): (id: string) => string | undefined {
+  const known = segmentKnown(mapping);
+  const several = new Map(mapping.segments.filter((segmentation) => segmentation.model !== 'rules').map((segmentation) => [segmentation.id, segmentation.model]));
+  return (id) => {
+    const model = several.get(id);
+    if (model !== undefined) return `"${id}" is a ${model} segmentation with several segments; name one of them (e.g. ${model === 'rfm' ? `${id}/champions` : model === 'audiences' ? `${id}/<audience key>` : `${id}-1`})`;
+    return known(id) ? undefined : `unknown segment "${id}"; name a segment of segments: (RFM segments as rfm/<slug>, e.g. rfm/champions)`;
+  };
 }
 
 /** The parts of a possibly invalid document the checks need, with bad shapes dropped. */

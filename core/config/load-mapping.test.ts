@@ -103,11 +103,43 @@ segments:
     expect(result.issues.map(formatIssue)).toEqual([expect.stringMatching(/^m\.yaml:14:11 segments\.1\.rule: unknown feature "frequncy_90d" at column 23/)]);
   });
 
-  it('rejects sections that are not supported yet, by name', () => {
-    const result = parseMappingText('m.yaml', `${GOOD}triggers:\n  - type: abandoned_cart\n`, schema);
+  it('locates trigger mistakes: an unknown sink, a kind of another vendor, an unknown segment, a duplicate id, a bad zone', () => {
+    const text = `${GOOD}sinks:
+  - id: crm
+    type: hubspot
+triggers:
+  quiet_hours: { start: "21:00", end: "08:00", default_timezone: Europe/Berlinn }
+  rules:
+    - id: cart
+      kind: absence
+      purpose: marketing
+      after: Product Added
+      absent: Order Completed
+      within: 30m
+      actions:
+        - { sink: mail, kind: hubspot:event, target: cart_abandoned }
+    - id: cart
+      kind: segment
+      purpose: marketing
+      segment: vips
+      on: entered
+      actions:
+        - { sink: crm, kind: marketo:campaign, target: Welcome }
+`;
+    const withSink = buildMappingSchema(
+      [z.strictObject({ type: z.literal('segment-files'), id: z.string(), path: z.string() })],
+      [z.strictObject({ type: z.literal('hubspot') })],
+    );
+    const result = parseMappingText('m.yaml', text, withSink);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues[0]?.message).toMatch(/"triggers" is not supported yet/);
+    expect(result.issues.map(formatIssue)).toEqual([
+      expect.stringMatching(/^m\.yaml:19:66 triggers\.quiet_hours\.default_timezone: unknown time zone "Europe\/Berlinn"/),
+      expect.stringMatching(/^m\.yaml:28:19 triggers\.rules\.0\.actions\.0\.sink: unknown sink "mail"; known: crm/),
+      expect.stringMatching(/^m\.yaml:29:11 triggers\.rules\.1\.id: duplicate trigger id "cart"/),
+      expect.stringMatching(/^m\.yaml:32:16 triggers\.rules\.1\.segment: unknown segment "vips"/),
+      expect.stringMatching(/^m\.yaml:35:30 triggers\.rules\.1\.actions\.0\.kind: sink "crm" is a hubspot sink/),
+    ]);
   });
 
   it('locates model and sink mistakes: unknown feature, log1p outside the model, a bad where, an unknown segment in a sink', () => {

@@ -5,6 +5,7 @@ import { SINK_COMMON_FIELDS, type SinkMapping } from './sink-schema.js';
 import { MODEL_SEGMENTATIONS } from './model-schema.js';
 import { AnalysisSection, type AnalysisConfig } from './analysis-schema.js';
 import { ScheduleSection, ServeSection, type ScheduleConfig, type ServeConfig } from './serve-schema.js';
+import { TriggersSection, type TriggersConfig } from './trigger-schema.js';
 
 /**
  * The YAML mapping format. Input schemas only (no transforms), so
@@ -98,8 +99,6 @@ const AudienceSegmentation = z
 
 const Segmentation = z.discriminatedUnion('model', [RfmSegmentation, RuleSegment, AudienceSegmentation, ...MODEL_SEGMENTATIONS]);
 
-export const NOT_SUPPORTED_YET = ['triggers'] as const;
-
 export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.ZodObject[]], sinkSchemas: readonly z.ZodObject[] = []) {
   const Source = sourceSchemas.length === 1 ? sourceSchemas[0] : z.discriminatedUnion('type', sourceSchemas as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
   const sinks = sinkSchemas.map((schema) => schema.extend(SINK_COMMON_FIELDS));
@@ -139,7 +138,11 @@ export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.Zo
         })
         .optional()
         .describe('Where operational state lives (identity, sync acknowledgements, dead letters, suppressions).'),
-      triggers: z.array(z.unknown()).optional().describe('Not supported yet (real-time triggers).'),
+      triggers: TriggersSection.optional(),
+      report: z
+        .strictObject({ out: z.string().min(1).describe('Where `segflow run` writes the run\'s HTML report, relative to the mapping file, e.g. reports/latest.html.') })
+        .optional()
+        .describe('Write a self-contained HTML report after every run (as `segflow report` does) and print where.'),
       schedule: ScheduleSection.optional(),
       serve: ServeSection.optional(),
     })
@@ -167,6 +170,8 @@ export interface Mapping {
   sinks: SinkMapping[];
   state?: { url?: string };
   analysis?: AnalysisConfig;
+  triggers?: TriggersConfig;
+  report?: { out: string };
   schedule?: ScheduleConfig;
   serve?: ServeConfig;
 }

@@ -8,7 +8,7 @@ import type { StateStore } from '../store/state/state-store.js';
 import { AccountQueue } from './delivery/account-queue.js';
 import { minimumCalls } from './batching.js';
 import { loadDesiredState, loadSegments, type ExcludedCounts } from './desired-state.js';
-import { loadSuppressions, suppressionHash } from '../privacy/suppressions.js';
+import { loadSuppressions, type SuppressionCheck } from '../privacy/suppressions.js';
 import type { ExecutionProgress, ExecutionResult } from './record-sync.js';
 import type { SyncPlan } from './planner.js';
 import { planSink, syncSink, withRetries } from './sync-sink.js';
@@ -48,6 +48,8 @@ export interface SyncOptions {
   onProgress?: (sinkId: string, progress: ExecutionProgress) => void;
   /** The mapping's A/B holdouts, for `{ holdout: <id> }` properties. */
   experiments?: readonly ExperimentConfig[];
+  /** Erased people. @default the state store's suppression list */
+  suppressions?: SuppressionCheck;
 }
 
 export interface SinkSyncSummary {
@@ -77,8 +79,8 @@ export interface SinkSyncSummary {
 export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> {
   const segments = await loadSegments(options.duck);
   const queues = new Map<string, AccountQueue>();
-  const suppressed = await loadSuppressions(options.state);
-  const isErased = suppressed.size === 0 ? undefined : (key: string, profileId: string) => suppressed.has(suppressionHash(key)) || suppressed.has(suppressionHash(`profile:${profileId}`));
+  const suppressed = options.suppressions ?? await loadSuppressions(options.state);
+  const isErased = suppressed.size === 0 ? undefined : (key: string, profileId: string) => suppressed.has(key) || suppressed.has(`profile:${profileId}`);
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? abortableSleep(options.signal);
@@ -95,6 +97,11 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
         unchanged: 0, parked: 0, planned: { upsert: 0, update: 0, 'list-add': 0, 'list-remove': 0, delete: 0 }, examples: [], minimumCalls: 0,
       };
       prepared.push({ wired, summary, queue });
+      // An action-only sink (a webhook) holds no records: nothing to plan, send or acknowledge.
+      if (Object.keys(capabilities.operations).length === 0) {
+        summary.notes = ['delivers trigger actions only; no records to sync'];
+        continue;
+      }
       let state: SinkAccountState;
       try {
         state = await accountState(wired, queue, options, ephemeral, summary, { policy, random, sleep });
@@ -196,7 +203,8 @@ function examples(plan: SyncPlan, personal: ReadonlySet<string>): SinkSyncSummar
     const count = perOp.get(change.op) ?? 0;
     if (count >= 3) continue;
     perOp.set(change.op, count + 1);
-    result.push({ op: change.op, profileId: change.record.profileId, key: maskKey(change.record.key), detail: describe(change, personal) });
+    // A delete is mostly an erasure: its profile id (a userId) must not outlive it in the run history.
+    result.push({ op: change.op, profileId: change.op === 'delete' ? maskKey(change.record.profileId) : change.record.profileId, key: maskKey(change.record.key), detail: describe(change, personal) });
   }
   return result;
 }

@@ -33,11 +33,11 @@ export interface IngestServer {
 }
 
 /** `segflow serve` in-process on a free loopback port, logs captured. */
-export async function startIngestServer(directory: string, options: Partial<ServeOptions> = {}, mappingText = INGEST_MAPPING, env: NodeJS.ProcessEnv = INGEST_ENV): Promise<IngestServer> {
+export async function startIngestServer(directory: string, options: Partial<ServeOptions> = {}, mappingText = INGEST_MAPPING, env: NodeJS.ProcessEnv = INGEST_ENV, now?: () => number): Promise<IngestServer> {
   const file = writeMapping(directory, mappingText);
   const loaded = loadMapping(file);
   if (!loaded.ok) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  const workspace = await openWorkspace({ mapping: loaded.mapping, mappingFile: file, connectors: createConnectors(), env, stateDir: `${directory}/state` });
+  const workspace = await openWorkspace({ mapping: loaded.mapping, mappingFile: file, connectors: createConnectors(), env, stateDir: `${directory}/state`, ...(now ? { now } : {}) });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

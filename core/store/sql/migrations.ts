@@ -105,6 +105,14 @@ const TRIGGER_TABLES = `
   );
   CREATE TABLE trigger_holds (trigger_id TEXT NOT NULL, reason TEXT NOT NULL, held BIGINT NOT NULL, PRIMARY KEY (trigger_id, reason));`;
 
+// What delivery did with each outbox row: NULL while owed; retry_at holds a retryable failure back.
+const ACTION_DELIVERY = `
+  ALTER TABLE trigger_outbox ADD COLUMN outcome TEXT CHECK (outcome IN ('delivered', 'skipped', 'dead'));
+  ALTER TABLE trigger_outbox ADD COLUMN detail TEXT;
+  ALTER TABLE trigger_outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE trigger_outbox ADD COLUMN retry_at DOUBLE PRECISION;
+  CREATE INDEX trigger_outbox_owed ON trigger_outbox(fired_at, id) WHERE outcome IS NULL;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sqlite: IDENTITY_AND_RUNS.replace('CREATE TABLE suppressions (key_hash TEXT PRIMARY KEY, reason TEXT NOT NULL, requested_at TEXT NOT NULL);', ''), postgres: IDENTITY_AND_RUNS },
   {
@@ -132,6 +140,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX dead_letters_key ON dead_letters(record_key);`,
   },
   { version: 5, sqlite: TRIGGER_TABLES, postgres: TRIGGER_TABLES },
+  { version: 6, sqlite: ACTION_DELIVERY, postgres: ACTION_DELIVERY },
 ];
 
 export function migrationsFor(dialect: SqlDialect, fromVersion: number): Array<{ version: number; sql: string }> {

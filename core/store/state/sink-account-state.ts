@@ -22,6 +22,8 @@ export type MembershipState = 'pending' | 'member' | 'removing';
 export interface SinkAccountState {
   readonly account: string;
   loadAcked(): Promise<Map<string, AckedRecord>>;
+  /** The acknowledged vendor record of these profiles only (trigger actions need the key and vendor id of a few). */
+  recordsOf(profileIds: readonly string[]): Promise<Map<string, { key: string; vendorId?: string }>>;
   /** Records "this may reach the vendor" before the call (memberships about to be added, values about to be written). */
   markPending(changes: readonly SinkChange[]): Promise<void>;
   /** Re-labels state so it follows vendor records when keys moved (changed email, shared email, merges). */
@@ -94,6 +96,17 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
       // A membership without a record row cannot happen (adds need a vendor id, which only an acknowledged upsert gives).
       for (const row of memberships) acked.get(row.profile_id)?.lists.set(row.list_key, row.state);
       return acked;
+    },
+    async recordsOf(profileIds) {
+      const found = new Map<string, { key: string; vendorId?: string }>();
+      const unique = [...new Set(profileIds)];
+      for (let start = 0; start < unique.length; start += 200) {
+        const chunk = unique.slice(start, start + 200);
+        const rows = await sql.all<{ profile_id: string; record_key: string; vendor_id: string | null }>(
+          `SELECT profile_id, record_key, vendor_id FROM sink_acks WHERE account = ? AND profile_id IN (${chunk.map(() => '?').join(', ')})`, [account, ...chunk]);
+        for (const row of rows) found.set(row.profile_id, { key: row.record_key, ...(row.vendor_id ? { vendorId: row.vendor_id } : {}) });
+      }
+      return found;
     },
     async markPending(changes) {
       const stamp = at();

@@ -1,4 +1,5 @@
 import type { SqlClient, SqlDialect } from '../sql/sql-client.js';
+import { createActionOutbox, type ActionOutbox } from './action-outbox.js';
 import { createDeadLetters, type DeadLetters } from './dead-letters.js';
 import { createIdentityState, type IdentityState } from './identity-state.js';
 import { createLocks, type Locks } from './locks.js';
@@ -28,6 +29,8 @@ export interface StateStore {
   readonly locks: Locks;
   /** The trigger engine's profile states, timers, outbox and hold counts (its TriggerStateRepository). */
   readonly triggers: TriggerState;
+  /** What delivery did with the triggers' outbox: owed actions, outcomes, the action dead letters. */
+  readonly actions: ActionOutbox;
   /** Acknowledged sink state of one vendor account (see sink-account-state.ts for the key). */
   account(account: string): SinkAccountState;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export function createStateStore(sql: SqlClient, now: () => number = Date.now): 
     deadLetters: createDeadLetters(sql, now),
     locks: createLocks(sql),
     triggers: createTriggerState(sql),
+    actions: createActionOutbox(sql),
     account: (account) => createSinkAccountState(sql, account, now),
     close: () => sql.close(),
   };
