@@ -41,7 +41,7 @@ export async function eraseProfiles(duck: DuckDBConnection, state: StateStore, t
     const [profiles, events, quarantined] = (counted.getRows()[0] ?? [0, 0, 0]).map(Number) as [number, number, number];
     await duck.run('DELETE FROM events WHERE id_key IN (SELECT id_key FROM erase_keys)');
     await duck.run(`DELETE FROM quarantine q WHERE ${QUARANTINE_MATCH}`, [email]);
-    for (const table of ['features', 'features_previous', 'segment_members']) {
+    for (const table of ['features', 'features_previous', 'segment_members', 'trigger_segment_baseline']) {
       const exists = await duck.runAndReadAll(`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '${table}'`);
       if (Number(exists.getRows()[0]?.[0] ?? 0) > 0) await duck.run(`DELETE FROM ${table} WHERE profile_id IN (SELECT profile_id FROM erase_profiles)`);
     }
@@ -50,6 +50,7 @@ export async function eraseProfiles(duck: DuckDBConnection, state: StateStore, t
     for (const table of ['erase_profiles', 'erase_keys', 'erase_quoted']) await duck.run(`DROP TABLE IF EXISTS ${table}`);
     // Every identifier of those profiles (devices included) leaves the identity graph.
     await state.identity.removeProfiles(target.profileIds);
+    await state.actions.eraseProfiles(target.profileIds);
     return { profiles, events, quarantined };
   } catch (error) {
     await duck.run('ROLLBACK');

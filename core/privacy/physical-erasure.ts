@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SPOOL_FILE } from '../ingest/spool/spool-files.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 
@@ -95,4 +96,41 @@ function fsyncFile(path: string): void {
   } finally {
     closeSync(descriptor);
   }
+}
+
+/**
+ * The ingest API's journals (`<state>/spool/<source>/*.jsonl`) keep the raw
+ * messages of the file being written (loaded files are deleted). A line of
+ * the person is overwritten in place with spaces of the same byte length:
+ * offsets, and so every committed cursor, stay valid, and a blank line is
+ * skipped when read. Returns lines blanked.
+ */
+export function eraseFromJournals(stateDir: string, belongs: (line: string) => boolean): number {
+  const root = join(stateDir, 'spool');
+  if (!existsSync(root)) return 0;
+  let blanked = 0;
+  for (const source of readdirSync(root)) {
+    const directory = join(root, source);
+    for (const name of readdirSync(directory).filter((entry) => SPOOL_FILE.test(entry))) {
+      const file = join(directory, name);
+      const bytes = readFileSync(file);
+      let changed = false;
+      for (let start = 0; start < bytes.length;) {
+        let end = bytes.indexOf(0x0a, start);
+        if (end === -1) end = bytes.length;
+        if (end > start && belongs(bytes.toString('utf8', start, end))) {
+          bytes.fill(0x20, start, end);
+          changed = true;
+          blanked++;
+        }
+        start = end + 1;
+      }
+      if (!changed) continue;
+      const next = `${file}.rewrite`;
+      writeFileSync(next, bytes, { mode: 0o600 });
+      fsyncFile(next);
+      renameSync(next, file);
+    }
+  }
+  return blanked;
 }

@@ -2,10 +2,11 @@ import { UserError } from '../errors/user-error.js';
 import { deletionOutcome, finishedSinks, type SinkDeletion } from '../privacy/deletion-outcome.js';
 import { eraseProfiles, findErasure, quarantineMatcher, type ErasureTarget } from '../privacy/erase-profile.js';
 import { pendingErasures, recordPendingErasure, settlePendingErasures, type PendingErasure } from '../privacy/pending-erasures.js';
-import { eraseFromQuarantineFiles } from '../privacy/physical-erasure.js';
+import { eraseFromJournals, eraseFromQuarantineFiles } from '../privacy/physical-erasure.js';
 import { appendSuppressions, readSuppressionFile, suppressionFilePath } from '../privacy/suppression-file.js';
 import { addSuppression } from '../privacy/suppressions.js';
 import { normalizeKey } from '../sync/desired-state.js';
+import { stitchProfiles } from '../identity/stitch-profiles.js';
 import { newRunId } from './run-id.js';
 import { syncJob, type SyncJobResult } from './sync-job.js';
 import type { Workspace } from './workspace.js';
@@ -81,6 +82,9 @@ export async function forgetJob(workspace: Workspace, request: ForgetRequest, si
 async function eraseLocally(workspace: Workspace, key: string, isEmail: boolean, requestId: string, filePath: string) {
   const reason = `erasure request ${requestId} (segflow forget)`;
   const duck = isEmail && workspace.hasEvents() ? (await workspace.events()).connection : undefined;
+  // Events stored since the last run (the ingest API's loads) are not in identity_map yet: stitch them first,
+  // so every identifier and event of the person is found, also before any run.
+  if (duck) await stitchProfiles(duck, workspace.state, workspace.mapping.identity.merge_user_ids, requestId, workspace.now);
   const target: ErasureTarget = duck ? await findErasure(duck, key) : { profileIds: [], identifiers: [] };
   // Durable before anything is deleted: the shared file first (it outlives this state), then the state's own list.
   const added = appendSuppressions(filePath, workspace.env, [key, ...target.identifiers], { erasedAt: new Date(workspace.now()).toISOString(), requestId });
@@ -93,6 +97,8 @@ async function eraseLocally(workspace: Workspace, key: string, isEmail: boolean,
   // Run summaries quote failure samples and example changes by profile id.
   await workspace.state.runs.scrub([key, ...target.identifiers], '[erased]');
   const quarantinedLines = isEmail ? eraseFromQuarantineFiles(workspace.stateDir, quarantineMatcher(target, key)) : 0;
+  // The ingest API's journal still holds the raw messages of its current file.
+  if (isEmail) eraseFromJournals(workspace.stateDir, quarantineMatcher(target, key));
   return { ...erased, quarantined: Math.max(erased.quarantined, quarantinedLines), alreadySuppressed: added === 0 && !addedToState };
 }
 

@@ -104,4 +104,18 @@ describe('draining the trigger outbox', () => {
       'sink "crm" has no action kind "memory:campaign" (it has: memory:event)',
     ]);
   });
+
+  it('forgets an erased profile entirely: its owed actions, timers and trigger state', async () => {
+    const { capability } = vendor((actions) => actions.map(() => ({ status: 'applied' })));
+    await setUp([action(1), action(2)], capability);
+    await state.triggers.commit({
+      clock: { eventTime: clock },
+      profiles: [{ profileId: 'u:1', state: { kinds: {}, guards: { lastSentAt: {}, sentAt: [] }, seen: [] }, setTimers: [{ profileId: 'u:1', triggerId: 'cart', timerId: 'c1', dueAt: clock + 1, fireAt: clock + 2 }], cancelTimers: [] }],
+      outbox: [], held: [],
+    });
+    expect(await state.actions.eraseProfiles(['u:1'])).toBe(3);
+    expect((await state.triggers.outbox()).map((row) => row.profileId)).toEqual(['u:2']);
+    expect(await state.triggers.pendingTimers()).toEqual([]);
+    expect((await state.triggers.loadProfiles(['u:1'])).size).toBe(0);
+  });
 });

@@ -36,7 +36,8 @@ export function createSegmentApiSource(): Source<SegmentApiSourceConfig> {
       // staging is synchronous, and inside `segflow serve` a 50k-line batch held the event loop
       // long enough to show in the API's p99.
       for await (const batch of readSpool(dir, cursor, { batchLines: Math.min(config.checkpoint_every ?? 2_000, 2_000), signal: context.signal })) {
-        const messages: SourceMessage[] = batch.lines.map((line) => ({
+        // A blank line carries nothing (an erasure blanks a person's lines in place).
+        const messages: SourceMessage[] = batch.lines.filter((line) => line.text.trim() !== '').map((line) => ({
           type: 'segment-json', origin: { file: `spool/${config.id}/${line.file}`, line: line.line }, text: line.text,
         }));
         messages.push({ type: 'checkpoint', cursor: { ...batch.cursor } });

@@ -50,6 +50,12 @@ export interface ActionOutbox {
   settle(settlements: readonly ActionSettlement[]): Promise<void>;
   counts(): Promise<ActionOutboxCount[]>;
   dead(): Promise<DeadAction[]>;
+  /**
+   * Erasure: the triggers' memory of these profiles goes entirely — outbox
+   * rows (their payloads may hold traits), pending timers (a deferred firing
+   * holds its event fields) and kind states. Returns the rows removed.
+   */
+  eraseProfiles(profileIds: readonly string[]): Promise<number>;
 }
 
 const OWED = 'SELECT action, attempts FROM trigger_outbox WHERE outcome IS NULL AND (retry_at IS NULL OR retry_at <= ?) ORDER BY fired_at, id LIMIT ?';
@@ -81,6 +87,15 @@ export function createActionOutbox(sql: SqlClient): ActionOutbox {
         'SELECT sink, trigger_id, outcome, count(*) AS n FROM trigger_outbox GROUP BY sink, trigger_id, outcome ORDER BY sink, trigger_id, outcome',
       );
       return rows.map((row) => ({ sink: row.sink, triggerId: row.trigger_id, outcome: (row.outcome ?? 'owed') as ActionOutboxCount['outcome'], count: Number(row.n) }));
+    },
+    async eraseProfiles(profileIds) {
+      let removed = 0;
+      await sql.transaction(async (tx) => {
+        for (const profileId of new Set(profileIds)) {
+          for (const table of ['trigger_outbox', 'trigger_timers', 'trigger_profiles']) removed += (await tx.run(`DELETE FROM ${table} WHERE profile_id = ?`, [profileId])).changes;
+        }
+      });
+      return removed;
     },
     async dead() {
       const rows = await sql.all<{ action: string; detail: string | null; delivered_at: number }>("SELECT action, detail, delivered_at FROM trigger_outbox WHERE outcome = 'dead' ORDER BY delivered_at, id");
