@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mapping } from '../config/mapping-schema.js';
 import { durationMs } from '../config/durations.js';
@@ -118,8 +118,10 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
     let quarantineFile: string | null = null;
     if (quarantinedRows > 0) {
       quarantineFile = join(options.stateDir, 'quarantine', `${runId}.jsonl`);
-      mkdirSync(join(options.stateDir, 'quarantine'), { recursive: true });
+      mkdirSync(join(options.stateDir, 'quarantine'), { recursive: true, mode: 0o700 });
       await duck.run(`COPY (SELECT source_id AS source, file, line, reason, sample FROM quarantine WHERE run_id = ${sqlString(runId)} ORDER BY source_id, file, line) TO ${sqlString(quarantineFile)} (FORMAT JSON)`);
+      // Samples are redacted, but still about people: owner-only, like the rest of the state directory.
+      chmodSync(quarantineFile, 0o600);
     }
     const sum = (key: keyof SourceRunCounts) => sources.reduce((total, counts) => total + Number(counts[key]), 0);
     const suppressed = sources.reduce((total, counts) => total + (counts.suppressed ?? 0), 0);

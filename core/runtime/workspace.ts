@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Mapping } from '../config/mapping-schema.js';
 import { resolveSecret } from '../config/secrets.js';
@@ -58,9 +58,11 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const notes: string[] = [];
   const moved = options.stateDir === undefined && !env.SEGFLOW_STATE ? adoptLegacyStateDir(mappingFile, stateDir) : undefined;
   if (moved) notes.push(moved);
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  restrictToOwner(stateDir);
   const location = stateLocation(options.mapping, env, stateDir, name);
   const state = await openStateStore(location, now);
+  if (location.driver === 'sqlite') restrictToOwner(location.path);
   try {
     const owner = await state.meta.get(OWNER_KEY);
     const problem = ownershipProblem({ name, owner, ranMappings: owner === undefined ? await state.runs.mappings() : [], mappingFile });
@@ -74,7 +76,10 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   const eventsPath = join(stateDir, 'events.duckdb');
   return {
     mapping: options.mapping, mappingFile, name, baseDir: resolve(mappingFile, '..'), stateDir, state, connectors: options.connectors, env, now, notes,
-    events: () => (events ??= openEventStore(eventsPath)),
+    events: () => (events ??= openEventStore(eventsPath).then((store) => {
+      restrictToOwner(eventsPath);
+      return store;
+    })),
     hasEvents: () => existsSync(eventsPath),
     async close() {
       const opened = events;
@@ -95,4 +100,20 @@ function stateLocation(mapping: Mapping, env: NodeJS.ProcessEnv, stateDir: strin
   if (!/^postgres(ql)?:\/\//.test(url)) throw new UserError(`the state URL must be postgres://… (from ${env.SEGFLOW_STATE_URL ? 'SEGFLOW_STATE_URL' : 'state.url'}); leave it unset for SQLite in the state directory`);
   // One schema per mapping: several mappings can share a database without sharing state.
   return { driver: 'postgres', url, schema: `segflow_${name.replace(/-/g, '_')}` };
+}
+
+/**
+ * The state directory holds behavioral data about people: owner-only
+ * (0700, its files 0600), whatever the umask. Files the databases create
+ * later (WAL, temp) are covered by the directory. A directory the user
+ * does not own (a shared volume) is left as it is.
+ */
+function restrictToOwner(path: string): void {
+  try {
+    const stats = statSync(path);
+    if (typeof process.getuid === 'function' && stats.uid !== process.getuid()) return;
+    chmodSync(path, stats.isDirectory() ? 0o700 : 0o600);
+  } catch {
+    // Gone or not ours to change: nothing to restrict.
+  }
 }

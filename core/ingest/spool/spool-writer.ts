@@ -38,12 +38,12 @@ interface Waiter {
 
 export async function openSpoolWriter(dir: string, options: SpoolWriterOptions = {}): Promise<SpoolWriter> {
   const maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const existing = readdirSync(dir).filter((name) => SPOOL_FILE.test(name)).sort();
   let sequence = existing.length === 0 ? 1 : Number.parseInt(existing[existing.length - 1]!, 10);
   let name = spoolFileName(sequence);
   let size = repairTail(join(dir, name));
-  let handle: FileHandle = await open(join(dir, name), 'a');
+  let handle: FileHandle = await open(join(dir, name), 'a', 0o600);
   syncDirectory(dir);
   publishDurableMark(dir, { file: name, offset: size });
 
@@ -65,7 +65,7 @@ export async function openSpoolWriter(dir: string, options: SpoolWriterOptions =
           sequence += 1;
           name = spoolFileName(sequence);
           size = 0;
-          handle = await open(join(dir, name), 'a');
+          handle = await open(join(dir, name), 'a', 0o600);
           // The new file's directory entry must be durable too, or a crash
           // could lose a whole acknowledged file.
           syncDirectory(dir);
