@@ -20,6 +20,7 @@ const commands = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   triggersTest: async () => (await import('./commands/triggers.js')).triggersTestCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
 };
 
 // Commander types action arguments as any[]: these say what each command's flags parse to.
@@ -38,6 +39,10 @@ const ENVIRONMENT = `environment:
   SEGFLOW_STATE       state directory (default: .segflow/<mapping name>/ beside the mapping)
   SEGFLOW_STATE_URL   postgres://… for operational state in PostgreSQL (default: SQLite in the state directory)
   SEGFLOW_DEBUG       1: print the stack of an internal error
+  SEGFLOW_PII_KEY     key of the HMAC that hashes erased identifiers in the suppression file
+  SEGFLOW_SUPPRESSION_FILE  where the suppression file is (default: segflow-suppressions.jsonl beside the mapping)
+  SEGFLOW_AUDIT_KEY   key (16+ characters) of the HMAC over every audit entry
+  SEGFLOW_AUDIT_ACTOR who the audit trail names for this process (default: segflow@<host>)
 `;
 
 export interface SegflowProgram {
@@ -157,6 +162,23 @@ export function createProgram(): SegflowProgram {
     .option('--json', 'print the report as JSON on stdout')
     .action(async (file: string, { state, json, until }: StateFlags & { until?: string }) =>
       settle(await (await commands.triggersTest())({ file, state, json: json === true, ...(until ? { until } : {}) })));
+
+  const audit = program.command('audit').description('the tamper-evident audit trail of runs, syncs, erasures, triggers, key rotations and API logins');
+  audit
+    .command('verify')
+    .description('check the trail; exits 1 naming the first edited or missing entry (MACs checked when SEGFLOW_AUDIT_KEY is set)')
+    .argument('<file>', FILE)
+    .option('--state <dir>', STATE)
+    .action(async (file: string, { state }: { state?: string }) => settle(await (await commands.audit())({ action: 'verify', file, ...(state ? { state } : {}) })));
+  audit
+    .command('export')
+    .description('the trail as JSONL (for a DPO), ending with a line that carries the head hash')
+    .argument('<file>', FILE)
+    .option('--out <file>', 'write the JSONL here (default: stdout)')
+    .option('--since <time>', 'only entries from this time on: "now" or an ISO time', instant)
+    .option('--state <dir>', STATE)
+    .action(async (file: string, { state, out, since }: { state?: string; out?: string; since?: string }) =>
+      settle(await (await commands.audit())({ action: 'export', file, ...(state ? { state } : {}), ...(out ? { out } : {}), ...(since ? { since } : {}) })));
 
   program
     .command('serve')

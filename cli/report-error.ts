@@ -1,3 +1,4 @@
+import { maskPii } from '../core/privacy/mask-pii.js';
 import { ConfigError, type ConfigIssue } from '../core/config/config-issue.js';
 import { ConnectorError, UserError } from '../core/errors/index.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -40,12 +41,13 @@ export function reportError(error: unknown, options: ReportErrorOptions): ExitCo
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof UsageError) return { kind: 'usage', message: `${error.message} (see ${error.commandPath} --help)`, exitCode: EXIT_CODES.usage };
   if (error instanceof ConfigError) return { kind: 'config', message: error.message, exitCode: EXIT_CODES.error, issues: error.issues };
-  if (error instanceof ConnectorError) return { kind: 'connector', message: error.message, exitCode: EXIT_CODES.error, code: error.code };
+  // A vendor's message may echo a record: masked before it reaches stderr or --json.
+  if (error instanceof ConnectorError) return { kind: 'connector', message: maskPii(error.message), exitCode: EXIT_CODES.error, code: error.code };
   if (error instanceof UserError) return { kind: 'user', message: error.message, exitCode: EXIT_CODES.error };
   const system = systemErrorMessage(error);
   if (system !== undefined) return { kind: 'user', message: system, exitCode: EXIT_CODES.error };
   const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'internal', message: `internal error: ${firstLine(message)} (set SEGFLOW_DEBUG=1 for the stack)`, exitCode: EXIT_CODES.error };
+  return { kind: 'internal', message: `internal error: ${maskPii(firstLine(message))} (set SEGFLOW_DEBUG=1 for the stack)`, exitCode: EXIT_CODES.error };
 }
 
 interface SystemError extends Error {

@@ -71,6 +71,12 @@ segments:
 `;
 }
 
+// Both modes ingest the same world, so it is generated once (the first beforeAll) and split per mode.
+// 800 users (~145,000 events): 7 batches of 20k, or 8 files, of which the 3 killed runs commit about
+// one each, so every kill still lands mid-ingest (1,500 users made the same test twice as long).
+let sharedWorld: Promise<WriteWorldResult> | undefined;
+const theWorld = () => (sharedWorld ??= writeWorld(join(temporaryDirectory('crash-world'), 'world.jsonl'), { seed: 11, users: 800, start: Date.UTC(2025, 0, 1), duplicateRate: 0.01 }));
+
 // Line by line: commits every ~20k lines inside one file. Bulk: one
 // transaction per file, so the world is split into several files.
 describe.each([
@@ -83,7 +89,7 @@ describe.each([
   let mapping: string;
 
   beforeAll(async () => {
-    world = await writeWorld(join(directory, 'world.jsonl'), { seed: 11, users: 1500, start: Date.UTC(2025, 0, 1), duplicateRate: 0.01 });
+    world = await theWorld();
     const lines = readFileSync(world.path, 'utf8').trimEnd().split('\n');
     mkdirSync(join(directory, 'export'));
     const perFile = Math.ceil(lines.length / files);

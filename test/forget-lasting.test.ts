@@ -17,7 +17,8 @@ async function canaryEvents(state: string): Promise<unknown> {
   return queryState(state, `SELECT count(*)::INTEGER AS n FROM events WHERE user_id = '${CANARY.userId}' OR anonymous_id = '${CANARY.anonymousId}'`);
 }
 
-describe('an erased person stays erased, whatever the state directory', () => {
+// Each test runs the real CLI several times (a tsx start each): room for a busy machine.
+describe('an erased person stays erased, whatever the state directory', { timeout: 300_000 }, () => {
   it('drops their events on a fresh state and from a changed source file, and says so', async () => {
     const directory = temporaryDirectory('forget-lasting');
     const mapping = writeShop(directory);

@@ -10,7 +10,8 @@ import { CANARY, occurrences, segflow, writeShop } from './forget-fixture.test-s
  * JSON escaping. Queries returning nothing is not enough: deleted rows
  * linger in database pages until they are rewritten.
  */
-describe('segflow forget removes the bytes, not just the rows', () => {
+// Each test runs the real CLI several times (a tsx start each): room for a busy machine.
+describe('segflow forget removes the bytes, not just the rows', { timeout: 300_000 }, () => {
   it('leaves no trace of the person in any file of the state directory', async () => {
     const directory = temporaryDirectory('forget-physical');
     const state = join(directory, 'state');

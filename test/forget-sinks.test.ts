@@ -29,7 +29,8 @@ ${hubspotConnectionYaml(simulator).replace('TEST_HUBSPOT_TOKEN', tokenVariable)}
 `;
 }
 
-describe('segflow forget across sinks', () => {
+// Each test runs the real CLI several times (a tsx start each): room for a busy machine.
+describe('segflow forget across sinks', { timeout: 300_000 }, () => {
   const directory = temporaryDirectory('forget-sinks');
   let first: Simulator;
   let second: Simulator;

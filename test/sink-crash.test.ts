@@ -5,6 +5,8 @@ import { createRng } from '../core/random/rng.js';
 import { HARNESSES } from '../connectors/sinks/harnesses.js';
 import { scenarioPopulation, scenarioSpec, type RunningSimulator } from '../core/sync/simulation/index.js';
 import { measureChildCostMs, timeoutInChildCosts } from './support/child-cost.js';
+import { compileChild } from './support/compiled-child.js';
+import { childEntry } from './support/sync-child.js';
 import { STATE_DRIVERS } from './support/state-drivers.js';
 import { expectVendorMatches } from './support/vendor-expectations.js';
 
@@ -16,14 +18,19 @@ import { expectVendorMatches } from './support/vendor-expectations.js';
  * 3% leaving, 3% new), so each has creates, updates, adds and removals in
  * flight when it dies, and the run after a crash wants something else again.
  */
-// Each kill point costs two child processes (a killed run and a finishing one). 4 per vendor and
-// driver (32 kills in all) keeps the suite under its 10-minute budget now that every source has a
-// crash suite too (6 was 200 s of this file alone). SEGFLOW_CRASH_POINTS=20 (or more) for a deeper soak.
-const KILLS = Number(process.env.SEGFLOW_CRASH_POINTS ?? 4);
+// Each kill point costs two child processes (a killed run and a finishing one). 2 per vendor and
+// driver (16 kills in all, at random call counts) keeps the suite under its 10-minute budget now
+// that sources, triggers, privacy and the report have end-to-end suites too (4 was 113 s of this
+// file with compiled children, 6 was 200 s with tsx ones). SEGFLOW_CRASH_POINTS=20 (or more) for a deeper soak.
+const KILLS = Number(process.env.SEGFLOW_CRASH_POINTS ?? 2);
 const PROFILES = 1_500;
-const CHILD = join(import.meta.dirname, 'support', 'sync-child.ts');
+// One compiled child per vendor for the 64 children (see compiled-child.ts): under tsx, loading
+// every vendor's client was most of a child's time, and this file's.
+const CHILDREN = new Map(await Promise.all(HARNESSES.map(async (harness) => [harness.name,
+  await compileChild(`sync-child-${harness.name}`, childEntry(join(import.meta.dirname, '..', 'connectors', 'sinks', harness.name, 'harness.ts')))] as const)));
 // What one child costs here and now (start-up and loading the sinks), measured once at collection:
 // the timeout below is counted in it, so a loaded machine gets more time rather than a failure.
+// Measured through tsx, dearer than a compiled child: the unit the budget below was set in.
 const CHILD_COST_MS = await measureChildCostMs([join(import.meta.dirname, '..', 'connectors', 'sinks', 'harnesses.ts')], import.meta.dirname);
 // A kill point (two children: start-up, a sync of 1,500 profiles, the parent's check) measures
 // about 5 costs; the budget gives each 15, plus 20 for the simulator and the setup.
@@ -44,9 +51,9 @@ interface ChildOutcome {
  * one, while it plans): the kill point is a place in the run's work, not a
  * moment on a clock that a busy machine stretches.
  */
-function runChild(args: string[], config: Record<string, unknown>, vendorRequests: () => number, killAfterRequests?: number): Promise<ChildOutcome> {
+function runChild(harness: string, args: string[], config: Record<string, unknown>, vendorRequests: () => number, killAfterRequests?: number): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { env: { ...process.env, SINK_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILDREN.get(harness)!, ...args], { env: { ...process.env, SINK_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let before: number | undefined;
@@ -108,14 +115,14 @@ describe.each(CASES)('sink crash safety: $name', ({ driver, harness }) => {
     // finishes. Adds the killed run sent but never acknowledged must be removed by the finishing run.
     let round = 0;
     for (let point = 0; point < KILLS; point++) {
-      const killed = await runChild([harness.name, statePath, String(round + 1), String(PROFILES)], simulator.sinkConfig, vendorRequests, rng.int(callsPerRun + 1));
+      const killed = await runChild(harness.name, [statePath, String(round + 1), String(PROFILES)], simulator.sinkConfig, vendorRequests, rng.int(callsPerRun + 1));
       if (killed.signal === 'SIGKILL') killedMidRun += 1;
       else {
         expect(killed.code, killed.stderr).toBe(0);
         for (const record of scenarioPopulation(PROFILES, round + 1, fields)) everAcknowledged.add(record.key);
       }
       round += 2;
-      const finished = await runChild([harness.name, statePath, String(round), String(PROFILES)], simulator.sinkConfig, vendorRequests);
+      const finished = await runChild(harness.name, [statePath, String(round), String(PROFILES)], simulator.sinkConfig, vendorRequests);
       expect(finished.code, finished.stderr).toBe(0);
       callsPerRun = Math.max(1, finished.requests);
       expect(JSON.parse(finished.stdout)).toMatchObject({ stopped: null, failed: 0, deadLettered: 0 });

@@ -1,3 +1,4 @@
+import { maskPii } from '../../core/privacy/mask-pii.js';
 import type { SinkSyncSummary } from '../../core/sync/run-sync.js';
 
 const number = (value: number) => value.toLocaleString('en-US');
@@ -10,7 +11,7 @@ export function formatPlan(summaries: readonly SinkSyncSummary[]): string {
     out.push(`sink ${summary.sinkId} (${summary.type}, mode ${summary.mode}): ${number(summary.profiles)} profiles in scope, ${number(summary.unchanged)} unchanged${excludedText(summary)}`);
     out.push(...accountLines(summary));
     if (summary.error) {
-      out.push(`  CANNOT PLAN: ${summary.error}`);
+      out.push(`  CANNOT PLAN: ${maskPii(summary.error)}`);
       continue;
     }
     if (summary.newAccount) out.push(`  new account: ${number(summary.planned.upsert + summary.planned.update)} record(s) to create`);
@@ -19,7 +20,7 @@ export function formatPlan(summaries: readonly SinkSyncSummary[]): string {
     for (const op of planned) out.push(`  ${op.padEnd(12)} ${number(summary.planned[op]).padStart(9)}`);
     if (summary.parked > 0) out.push(`  parked in the dead-letter queue (not re-sent until changed or retried): ${number(summary.parked)}`);
     out.push(`  at least ${number(summary.minimumCalls)} API call(s)`);
-    for (const example of summary.examples) out.push(`    e.g. ${example.op} ${example.profileId} (${example.key}) ${example.detail}`);
+    for (const example of summary.examples) out.push(`    e.g. ${example.op} ${example.profileId} (${example.key}) ${maskPii(example.detail)}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -32,7 +33,7 @@ export function formatSyncResults(summaries: readonly SinkSyncSummary[], dlqHint
     out.push(`sink ${summary.sinkId} (${summary.type}, mode ${summary.mode}): ${number(summary.profiles)} profiles, ${number(summary.unchanged)} already in step${excludedText(summary)}`);
     out.push(...accountLines(summary));
     if (summary.error) {
-      out.push(`  NOT SYNCED: ${summary.error}`);
+      out.push(`  NOT SYNCED: ${maskPii(summary.error)}`);
       continue;
     }
     if (!result) continue;
@@ -45,7 +46,7 @@ export function formatSyncResults(summaries: readonly SinkSyncSummary[], dlqHint
     if (result.blocked > 0) out.push(`  ${number(result.blocked)} membership change(s) waited for a record that could not be created`);
     if (result.failed > 0) out.push(`  ${number(result.failed)} change(s) failed with retryable errors; the next run retries them`);
     if (result.deadLettered > 0) out.push(`  ${number(result.deadLettered)} change(s) rejected by the vendor: ${dlqHint}`);
-    for (const sample of result.failureSamples) out.push(`    ${sample.op} ${sample.profileId}: ${sample.code}: ${sample.message}`);
+    for (const sample of result.failureSamples) out.push(`    ${sample.op} ${sample.profileId}: ${sample.code}: ${maskPii(sample.message)}`);
     if (result.stopped) out.push(`  STOPPED: ${result.stopped}`);
   }
   return `${out.join('\n')}\n`;

@@ -1,12 +1,15 @@
+import { createSecretKey } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { resolveSecret } from '../../core/config/secrets.js';
+import { digestSecret } from '../../core/config/secret-digest.js';
 import { openSpoolWriter, type SpoolWriter } from '../../core/ingest/spool/spool-writer.js';
 import { spoolBacklogBytes, parseSpoolCursor } from '../../core/ingest/spool/spool-reader.js';
 import type { Workspace } from '../../core/runtime/index.js';
 import { registerSegmentApiRoutes, spoolDirectory, type SegmentApiSourceConfig } from '../../connectors/sources/segment-api/index.js';
 import type { SegmentApiEndpoint } from '../../connectors/sources/segment-api/tracking-api-routes.js';
-import { cohortJournalId, registerMixpanelCohortRoutes, type CohortEndpoint, type MixpanelSourceConfig } from '../../connectors/sources/mixpanel/index.js';
+import { basicCredentialDigest, cohortJournalId, registerMixpanelCohortRoutes, type CohortEndpoint, type MixpanelSourceConfig } from '../../connectors/sources/mixpanel/index.js';
 import { startIngestLoader, type IngestLoader } from './ingest-loader.js';
 import { createWorkQueue } from './work-queue.js';
 import { createServeMetrics } from './serve-metrics.js';
@@ -14,6 +17,13 @@ import { startScheduler, type Scheduler } from './scheduler.js';
 import { startProfileService, type ProfileService } from './profile-service.js';
 import { registerProfileRoutes } from './profile-routes.js';
 import { startTriggerLoop, type TriggerLoop } from './trigger-loop.js';
+import { createKeyRing } from './api-key-auth.js';
+import { createAuthGate } from './auth-gate.js';
+import { adminAccess, registerAdminRoutes } from './admin-auth.js';
+import { serveLogRedaction } from './log-redaction.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
+import { liveAlerts, liveCounters } from './live-counters.js';
+import { basicPassword } from './api-key-auth.js';
 
 export interface ServeOptions {
   host: string;
@@ -29,6 +39,8 @@ export interface ServeOptions {
   scheduleTimers?: boolean;
   /** How often stored events go through the triggers and the outbox is drained. @default 1000 ms */
   triggerTickMs?: number;
+  /** Monotonic milliseconds for the rate limits (tests step it). @default performance.now */
+  rateLimitClock?: () => number;
 }
 
 export interface RunningServer {
@@ -56,7 +68,10 @@ export interface RunningServer {
  * PII); write keys never reach a log.
  */
 export async function startServer(workspace: Workspace, options: ServeOptions): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ base: { mapping: workspace.name } });
+  const logger = options.logger ?? pino({ ...serveLogRedaction, base: { mapping: workspace.name } });
+  // Before anything opens: a server that would expose /metrics unauthenticated does not start.
+  const adminKeys = (workspace.mapping.serve?.admin_api_keys ?? []).map((key, index) => digestSecret(resolveSecret(key, workspace.env, `serve.admin_api_keys[${index}]`)));
+  const access = adminAccess(adminKeys.length > 0, options.host);
   const configs = workspace.mapping.sources.filter((source) => source.type === 'segment-api') as unknown as SegmentApiSourceConfig[];
   // Open the event store now: the server owns it while it runs (a CLI run gets a clear "in use" message).
   const store = await workspace.events();
@@ -72,15 +87,18 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   const maxPending = options.maxPendingBytes ?? 64 * 1024 ** 2;
   const profileApi = workspace.mapping.serve?.profile_api;
   // Resolved before anything starts: an unset variable stops the server with its name, before a job runs.
-  const apiKeys = (profileApi?.api_keys ?? []).map((key, index) => resolveSecret(key, workspace.env, `serve.profile_api.api_keys[${index}]`));
+  // Keys are hashed as they are resolved: only digests live on in the server.
+  const profileKeys = (profileApi?.api_keys ?? []).map((key, index) => digestSecret(resolveSecret(key, workspace.env, `serve.profile_api.api_keys[${index}]`)));
+  const ring = createKeyRing([...profileKeys.map((digest) => ({ digest, scope: 'profile' as const })), ...adminKeys.map((digest) => ({ digest, scope: 'admin' as const }))]);
+  const gate = createAuthGate({ ring, limits: workspace.mapping.serve?.rate_limits, now: options.rateLimitClock ?? (() => performance.now()) });
   try {
     for (const config of configs) {
       const writer = await openSpoolWriter(spoolDirectory(workspace.stateDir, config.id));
       writers.set(config.id, writer);
       endpoints.push({
         sourceId: config.id,
-        writeKeys: config.write_keys.map((key, index) => resolveSecret(key, workspace.env, `sources.${config.id}.write_keys[${index}]`)),
-        ...(config.webhook_secret ? { webhookSecret: resolveSecret(config.webhook_secret, workspace.env, `sources.${config.id}.webhook_secret`) } : {}),
+        writeKeys: config.write_keys.map((key, index) => digestSecret(resolveSecret(key, workspace.env, `sources.${config.id}.write_keys[${index}]`))),
+        ...(config.webhook_secret ? { webhookSecret: createSecretKey(Buffer.from(resolveSecret(config.webhook_secret, workspace.env, `sources.${config.id}.webhook_secret`), 'utf8')) } : {}),
         append: (lines) => writer.append(lines),
         saturated: () => writer.pendingBytes > maxPending || (backlog.get(config.id) ?? 0) > maxBacklog,
       });
@@ -92,10 +110,10 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
       const auth = config.cohort_webhook!;
       cohortEndpoints.push({
         sourceId: config.id,
-        auth: {
-          username: resolveSecret(auth.username, workspace.env, `sources.${config.id}.cohort_webhook.username`),
-          password: resolveSecret(auth.password, workspace.env, `sources.${config.id}.cohort_webhook.password`),
-        },
+        auth: basicCredentialDigest(
+          resolveSecret(auth.username, workspace.env, `sources.${config.id}.cohort_webhook.username`),
+          resolveSecret(auth.password, workspace.env, `sources.${config.id}.cohort_webhook.password`),
+        ),
         append: (lines) => writer.append(lines),
         loadState: (cohortKey) => workspace.state.meta.get(`mixpanel.cohort:${config.id}:${cohortKey}`),
         saveState: (cohortKey, state) => workspace.state.meta.set(`mixpanel.cohort:${config.id}:${cohortKey}`, state),
@@ -147,6 +165,8 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
+    // Behind the reverse proxies listed in serve.trust_proxy, X-Forwarded-For names the client (its failed-auth budget).
+    ...(workspace.mapping.serve?.trust_proxy ? { trustProxy: workspace.mapping.serve.trust_proxy } : {}),
     // Segment's libraries keep connections open; the default 72 s keep-alive suits them.
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -154,20 +174,32 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     if (reply.statusCode >= 400) request.log.info({ method: request.method, path: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, 'request refused');
   });
   let accepted = 0;
-  await registerSegmentApiRoutes(app, { endpoints, now: workspace.now, onAccepted: (source, events) => { accepted += events; metrics.eventsAccepted(source, events); } });
-  if (cohortEndpoints.length > 0) await registerMixpanelCohortRoutes(app, { endpoints: cohortEndpoints, now: workspace.now });
-  app.get('/healthz', async () => ({
-    status: loader.totals.lastError === null ? 'ok' : 'degraded',
-    accepted,
-    loaded: loader.totals.loaded,
-    backlogBytes: Object.fromEntries(backlog),
-    ...(loader.totals.lastError ? { lastLoadError: loader.totals.lastError } : {}),
-    ...(scheduler ? { nextRuns: scheduler.nextRuns() } : {}),
-  }));
+  const budgets = { admit: gate.admitIngest, refused: gate.refused };
+  await registerSegmentApiRoutes(app, { endpoints, now: workspace.now, ...budgets, onAccepted: (source, events) => { accepted += events; metrics.eventsAccepted(source, events); } });
+  if (cohortEndpoints.length > 0) await registerMixpanelCohortRoutes(app, { endpoints: cohortEndpoints, now: workspace.now, ...budgets });
+  await registerAdminRoutes(app, {
+    access, gate,
+    metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
+    status: () => (loader.totals.lastError === null ? 'ok' : 'degraded'),
+    details: () => ({
+      accepted,
+      loaded: loader.totals.loaded,
+      backlogBytes: Object.fromEntries(backlog),
+      ...(loader.totals.lastError ? { lastLoadError: loader.totals.lastError } : {}),
+      ...(scheduler ? { nextRuns: scheduler.nextRuns() } : {}),
+    }),
+  });
   if (profileApi !== undefined && profiles !== undefined) {
-    await registerProfileRoutes(app, { apiKeys, snapshot: profiles.snapshot, onAnswer: (status) => metrics.profileRequest(status) });
+    await registerProfileRoutes(app, { gate, snapshot: profiles.snapshot, onAnswer: (status) => metrics.profileRequest(status) });
   }
-  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+  const live = { workspace, accepted: () => accepted, loader, backlogBytes: () => backlog, triggers: () => triggers };
+  await registerDashboardRoutes(app, {
+    workspace, queue,
+    // A browser sends the admin key as the Basic password (it asks once); scripts as a Bearer token.
+    isAdmin: (headers) => access === 'loopback-open' || gate.holds(headers, 'admin') || gate.holds({ authorization: `Bearer ${basicPassword(headers) ?? ''}` }, 'admin'),
+    counters: () => liveCounters(live),
+    alerts: () => liveAlerts(live),
+  });
   const address = await app.listen({ host: options.host, port: options.port });
   logger.info({ url: address, sources: [...configs.map((config) => config.id), ...cohortSources.map((config) => cohortJournalId(config.id))] }, 'listening');
 

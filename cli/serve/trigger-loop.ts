@@ -3,11 +3,13 @@ import type { Workspace, WiredSinks } from '../../core/runtime/index.js';
 import { bindActionSinks } from '../../core/runtime/triggers/action-bindings.js';
 import { TriggerRuntime } from '../../core/runtime/triggers/trigger-runtime.js';
 import { loadMappingSuppressions } from '../../core/privacy/suppressions.js';
+import { consentPolicyOf } from '../../core/privacy/consent-decision.js';
 import { DEFAULT_RETRY_POLICY } from '../../core/sync/delivery/retry-policy.js';
 import type { DrainResult } from '../../core/triggers/deliver-actions.js';
 import type { EventStore } from '../../core/store/event-store.js';
 import type { WorkQueue } from './work-queue.js';
 import { registerTriggerMetrics } from './trigger-metrics.js';
+import { recordTriggersFired } from '../../core/audit/index.js';
 
 /**
  * Triggers inside `segflow serve`: on every tick, the events the loader
@@ -39,10 +41,25 @@ export async function startTriggerLoop(workspace: Workspace, store: EventStore, 
   const config = workspace.mapping.triggers;
   if (config === undefined || config.rules.length === 0) return undefined;
   const metrics = registerTriggerMetrics(options.registry, workspace.state.actions);
+  // The audit trail gets the counts per trigger once a minute (and at stop), not one entry per tick.
+  const fired: Record<string, number> = {};
+  let firedSince = workspace.now();
+  const flushAudit = async (force: boolean) => {
+    const now = workspace.now();
+    if (!force && now - firedSince < 60_000) return;
+    const counts = { ...fired };
+    for (const id of Object.keys(fired)) delete fired[id];
+    await recordTriggersFired(workspace, counts, { from: new Date(firedSince).toISOString(), to: new Date(now).toISOString() });
+    firedSince = now;
+  };
   const runtime = new TriggerRuntime({
     duck: store.connection, state: workspace.state, config, now: workspace.now,
     loadSuppressed: () => loadMappingSuppressions({ state: workspace.state, baseDir: workspace.baseDir, env: workspace.env }),
-    onBatch: (result, events) => metrics.batch(result, events),
+    consentPolicy: consentPolicyOf(workspace.mapping),
+    onBatch: (result, events) => {
+      metrics.batch(result, events);
+      for (const action of result.actions) fired[action.triggerId] = (fired[action.triggerId] ?? 0) + 1;
+    },
     onSettled: (action, settlement) => metrics.settled(action, settlement),
   });
   await options.queue.run(() => runtime.start());
@@ -63,6 +80,7 @@ export async function startTriggerLoop(workspace: Workspace, store: EventStore, 
           await runtime.feed();
           await runtime.tick();
         });
+        await flushAudit(false);
         const drained = await runtime.deliver(wiring);
         for (const [sink, reason] of Object.entries(drained.stopped)) options.log('warn', 'trigger delivery stopped; actions stay owed', { sink, reason });
         return drained;
@@ -90,6 +108,7 @@ export async function startTriggerLoop(workspace: Workspace, store: EventStore, 
         clearTimeout(timer);
         controller.abort();
         await inFlight?.catch(() => undefined);
+        await flushAudit(true).catch((error: unknown) => options.log('warn', 'audit entry for fired triggers failed', { error: (error as Error).message }));
         await bound.close();
         await sinks.close();
       },

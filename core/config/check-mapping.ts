@@ -1,7 +1,8 @@
 import type { LocatedProblem, PathSegment } from './located-problem.js';
-import { SECRET_REFERENCE } from './secrets.js';
+import { resolveSecret, SECRET_REFERENCE } from './secrets.js';
 import type { Mapping } from './mapping-schema.js';
 import { checkTriggers } from './check-triggers.js';
+import { checkConsentCategories } from './check-consent.js';
 import { resolveFeatureName, FEATURE_CATALOG } from '../features/catalog.js';
 import { parseRule, checkRule } from '../segments/index.js';
 import { RFM_SEGMENTS, rfmOutputFeatures } from '../segments/rfm-names.js';
@@ -105,6 +106,7 @@ export function checkMappingSemantics(input: unknown): LocatedProblem[] {
   problems.push(...checkSinks(mapping, features));
   problems.push(...checkTriggers(raw, mapping.sinks, triggerSegmentProblem(mapping)));
   problems.push(...checkExperiments(raw));
+  problems.push(...checkConsentCategories(raw));
   return problems;
 }
 
@@ -266,9 +268,18 @@ export function checkSecretsSet(document: unknown, env: Readonly<Record<string, 
       if (path.length === 2 && path[0] === 'sinks' && (value as { sandbox?: unknown }).sandbox === true) return;
       for (const [key, child] of Object.entries(value)) visit(child, [...path, key]);
     } else if (typeof value === 'string') {
-      const name = SECRET_REFERENCE.exec(value)?.[1];
+      const reference = SECRET_REFERENCE.exec(value);
+      const name = reference?.[1];
       if (name !== undefined && (env[name] ?? '') === '') {
         problems.push({ path, message: `${owner(document, path)}: environment variable ${name} is not set (referenced as ${value}); export it before running` });
+      }
+      // A secret file is checked as the server will read it: present, a file, private, not empty.
+      if (reference?.[2] !== undefined) {
+        try {
+          resolveSecret(value, env, owner(document, path));
+        } catch (error) {
+          problems.push({ path, message: (error as Error).message });
+        }
       }
     }
   };

@@ -6,6 +6,7 @@ import { MODEL_SEGMENTATIONS } from './model-schema.js';
 import { AnalysisSection, type AnalysisConfig } from './analysis-schema.js';
 import { ScheduleSection, ServeSection, type ScheduleConfig, type ServeConfig } from './serve-schema.js';
 import { TriggersSection, type TriggersConfig } from './trigger-schema.js';
+import { PrivacySection, type PrivacyConfig } from './privacy-schema.js';
 
 /**
  * The YAML mapping format. Input schemas only (no transforms), so
@@ -145,6 +146,7 @@ export function buildMappingSchema(sourceSchemas: readonly [z.ZodObject, ...z.Zo
         .describe('Write a self-contained HTML report after every run (as `segflow report` does) and print where.'),
       schedule: ScheduleSection.optional(),
       serve: ServeSection.optional(),
+      privacy: PrivacySection.optional(),
     })
     .describe('A segflow mapping: sources → features → segments (→ sinks).');
 }
@@ -174,4 +176,5 @@ export interface Mapping {
   report?: { out: string };
   schedule?: ScheduleConfig;
   serve?: ServeConfig;
+  privacy?: PrivacyConfig;
 }

@@ -45,6 +45,29 @@ serve:
     ]);
   });
 
+  it('accepts admin keys and rate limits (file or environment references), filling the limits\' defaults', () => {
+    const result = parseMappingText('m.yaml', `${BASE}serve:
+  admin_api_keys: ['\${file:/run/secrets/segflow_admin}', '\${env:ADMIN_KEY}']
+  rate_limits: { profile_per_second: 5 }
+`, schema);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.mapping.serve?.admin_api_keys).toEqual(['${file:/run/secrets/segflow_admin}', '${env:ADMIN_KEY}']);
+    expect(result.mapping.serve?.rate_limits).toEqual({ ingest_per_second: 1000, profile_per_second: 5, failed_auth_per_minute: 30 });
+  });
+
+  it('refuses a literal admin key and a rate that is not positive, each at its line', () => {
+    const result = parseMappingText('m.yaml', `${BASE}serve:
+  admin_api_keys: [ak_live_literal]
+  rate_limits: { ingest_per_second: 0 }
+`, schema);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lines = result.issues.map(formatIssue).join('\n');
+    expect(lines).toMatch(/serve\.admin_api_keys\.0: expected \$\{env:NAME\} or \$\{file:\/path\}/);
+    expect(lines).toMatch(/serve\.rate_limits\.ingest_per_second/);
+  });
+
   it('refuses a 6-field (seconds) cron: a full run every second is not a schedule', () => {
     const result = parseMappingText('m.yaml', `${BASE}schedule:\n  jobs:\n    - { id: fast, cron: "* * * * * *", job: run }\n`, schema);
     expect(result.ok).toBe(false);

@@ -59,26 +59,66 @@ export const ScheduleSection = z
   })
   .describe('Jobs `segflow serve` runs on a cron schedule, in its work queue (one DuckDB writer).');
 
-const ApiKey = z.string().regex(SECRET_REFERENCE, { message: 'expected ${env:NAME}: an API key is a secret, so it comes from the environment' });
+const ConsentList = z.array(z.string().min(1)).default([]);
+
+const ServedFeature = z
+  .strictObject({
+    name: z.string().min(1).describe('The feature, as in the features table.'),
+    consent: ConsentList.describe('Categories that must all be granted for this feature to be in an answer; without them the answer leaves it out (and lists it under `withheld`). @default []'),
+  })
+  .describe('A served feature with its own consent categories.');
+
+const ApiKey = z.string().regex(SECRET_REFERENCE, { message: 'expected ${env:NAME} or ${file:/path}: an API key is a secret, so it comes from the environment or a secret file' });
+
+/** Defaults of `serve.rate_limits`; the ingest one is Segment's own per-workspace ceiling (vendor-facts §6). */
+export const DEFAULT_RATE_LIMITS = { ingest_per_second: 1000, profile_per_second: 100, failed_auth_per_minute: 30 } as const;
+
+const RateLimits = z
+  .strictObject({
+    ingest_per_second: z.number().positive().default(DEFAULT_RATE_LIMITS.ingest_per_second)
+      .describe('Requests per second one write key (or webhook secret, or cohort webhook login) may send; bursts of twice that pass. Beyond: 429 with Retry-After. @default 1000'),
+    profile_per_second: z.number().positive().default(DEFAULT_RATE_LIMITS.profile_per_second)
+      .describe('Profile API requests per second per API key; bursts of twice that pass. @default 100'),
+    failed_auth_per_minute: z.number().positive().default(DEFAULT_RATE_LIMITS.failed_auth_per_minute)
+      .describe('Refused credentials per minute per client address before further wrong ones get 429 instead of 401 (valid keys are never held back). @default 30'),
+  })
+  .describe('Per-key request budgets and the failed-login budget per client address.');
 
 export const ServeSection = z
   .strictObject({
     profile_api: z
       .strictObject({
         api_keys: z.array(ApiKey).min(1).describe('Keys callers send as `Authorization: Bearer <key>` (or `X-API-Key`); several, to rotate.'),
-        features: z.array(z.string().min(1)).default([]).describe('The only features a profile response carries (by name, as in the features table). @default []'),
-        consent_categories: z
-          .array(z.string().min(1))
+        features: z
+          .array(z.union([z.string().min(1), ServedFeature]))
           .default([])
-          .describe('Consent categories (Segment categoryPreferences) that must all be true for a profile\'s segments and features to be served; a profile without consent data is not filtered. @default []'),
+          .describe('The only features a profile response carries (by name, as in the features table), each a name or {name, consent}. @default []'),
+        segments: z
+          .strictObject({ consent: ConsentList.describe('Categories that must all be granted for the segments list to be served. @default []') })
+          .optional()
+          .describe('Consent for the segments list; without it the list follows only consent_categories.'),
+        consent_categories: ConsentList.describe('Consent categories (Segment categoryPreferences) that must all be true for anything of a profile to be served; a profile without consent data is not filtered unless privacy.consent.required. @default []'),
         email_trait: z.string().min(1).default('email').describe('The identify trait whose SHA-256 (trimmed, lowercased) answers `email_sha256:<hex>` ids. @default email'),
       })
       .optional()
       .describe('GET /v1/profiles/:id → segments and the listed features, from the last run.'),
+    admin_api_keys: z
+      .array(ApiKey)
+      .min(1)
+      .optional()
+      .describe('Keys (Authorization: Bearer) for /metrics and the /healthz details. Without them both are served only on a loopback listener, and `segflow serve --host` on another address refuses to start.'),
+    rate_limits: RateLimits.optional().describe('Per-key rate limits; every field has a default.'),
+    trust_proxy: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Addresses or CIDR ranges of the reverse proxies in front of the server (e.g. ["127.0.0.1"]): their X-Forwarded-For names the client, so the failed-auth budget is per client, not per proxy. Only list proxies you run: anyone else could claim any address. @default none (the peer address counts)'),
   })
   .describe('Settings for `segflow serve` beyond its sources.');
 
 export type ScheduleConfig = z.infer<typeof ScheduleSection>;
 export type ScheduledJobConfig = z.infer<typeof ScheduledJob>;
 export type ServeConfig = z.infer<typeof ServeSection>;
+export type RateLimitsConfig = z.infer<typeof RateLimits>;
 export type ProfileApiConfig = NonNullable<ServeConfig['profile_api']>;
+export type ServedFeatureConfig = ProfileApiConfig['features'][number];

@@ -1,3 +1,4 @@
+import { maskPii } from '../privacy/mask-pii.js';
 /**
  * Segment's clock-skew rule: when the device's clock is wrong, `timestamp` is
  * re-based on the server's clock:
@@ -38,6 +39,7 @@ export function typeName(value: unknown): string {
   return typeof value;
 }
 
+/** The refused value as the reason quotes it: masked first, then cut (a cut phone number no longer looks like one). */
 function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return maskPii(text, { maxChars: 41 });
 }

@@ -1,13 +1,14 @@
 /**
  * Vendors echo the record back in their error messages ("Lead ann@x.com
- * already exists"); segflow stores those messages in the dead-letter queue
- * and prints them. Email addresses are replaced before either happens. The
- * pattern is deliberately loose (anything@anything between delimiters, no
- * dot required: vendors echo local or invalid addresses such as "x@example"):
- * masking a non-address costs nothing, missing one leaks it.
+ * already exists", "phone +49 151 2345 6789 is invalid"); segflow stores
+ * those messages in the dead-letter queue and prints them. Kept for its
+ * callers: it now masks everything `maskPii` masks (e-mails, phones,
+ * card-like digit runs, secrets), not e-mails alone.
  */
-export const EMAIL_PATTERN = /[^\s"'<>()[\],;:@]+@[^\s"'<>()[\],;:@]+/g;
+import { maskPii } from './mask-pii.js';
+
+export { EMAIL_PATTERN } from './mask-pii.js';
 
 export function redactEmails(text: string): string {
-  return text.replace(EMAIL_PATTERN, '<email>');
+  return maskPii(text);
 }

@@ -1,6 +1,7 @@
 import { escapeHtml, inlineScript, scriptJson } from './html-escape.js';
 import { REPORT_CLIENT_SCRIPT } from './report-client.js';
 import { REPORT_CSS } from './report-styles.js';
+import { liveClientScript, livePanelHtml, type LiveOptions } from './live-panel.js';
 import type { Block, Cell, ChartView, ReportView, TableView } from './report-view.js';
 
 /** Tables longer than this start folded (a `<details>` a keyboard opens); shorter ones are shown open. */
@@ -9,13 +10,15 @@ const OPEN_TABLE_ROWS = 25;
 export interface RenderOptions {
   /** The charting library's source (Apache ECharts' minified dist), inlined: the file opens with no network. */
   chartLibrary: string;
+  /** The dashboard: a live panel on top, refreshed from this same-origin endpoint (the page then may connect to its own origin). */
+  live?: LiveOptions;
 }
 
 /** One self-contained HTML document: styles, data and scripts inline, every user string escaped. */
 export function renderReportHtml(report: ReportView, options: RenderOptions): string {
   const charts: Record<string, Record<string, unknown>> = {};
   for (const section of report.sections) for (const block of section.blocks) if (block.kind === 'chart') charts[block.id] = block.option;
-  const toc = report.sections.map((section) => `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a></li>`).join('');
+  const toc = (options.live ? '<li><a href="#live">Live</a></li>' : '') + report.sections.map((section) => `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a></li>`).join('');
   const body = report.sections.map((section) => `<section id="${escapeHtml(section.id)}" aria-labelledby="${escapeHtml(section.id)}-heading">
 <h2 id="${escapeHtml(section.id)}-heading" tabindex="-1">${escapeHtml(section.title)}</h2>
 ${section.blocks.map(renderBlock).join('\n')}
@@ -25,7 +28,7 @@ ${section.blocks.map(renderBlock).join('\n')}
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:${options.live ? "; connect-src 'self'" : ''}">
 <title>${escapeHtml(report.title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
@@ -35,11 +38,13 @@ ${section.blocks.map(renderBlock).join('\n')}
 <dl class="glance">${report.highlights.map((item) => `<div><dt>${escapeHtml(item.label)}</dt><dd>${escapeHtml(item.value)}</dd></div>`).join('')}</dl></header>
 <nav aria-label="Contents"><ol>${toc}</ol></nav>
 <main id="content">
+${options.live ? livePanelHtml(options.live) : ''}
 ${body}
 </main>
 <script type="application/json" id="report-data">${scriptJson({ charts })}</script>
 <script>${inlineScript(options.chartLibrary)}</script>
 <script>${inlineScript(REPORT_CLIENT_SCRIPT)}</script>
+${options.live ? `<script>${inlineScript(liveClientScript(options.live))}</script>` : ''}
 </body>
 </html>
 `;

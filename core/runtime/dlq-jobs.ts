@@ -1,3 +1,4 @@
+import { maskPii } from '../privacy/mask-pii.js';
 import type { DeadLetter, DeadLetterFilter } from '../store/state/dead-letters.js';
 import { maskKey } from '../sync/run-sync.js';
 import { assertSinkExists, syncJob, type SyncJobOptions, type SyncJobResult } from './sync-job.js';
@@ -18,7 +19,8 @@ export interface DlqFilter {
 
 export async function dlqListJob(workspace: Workspace, filter: DlqFilter = {}): Promise<ListedDeadLetter[]> {
   const letters = await workspace.state.deadLetters.open(checked(workspace, filter));
-  return letters.map(({ recordKey, ...letter }) => ({ ...letter, key: maskKey(recordKey) }));
+  // Letters written by older versions kept the vendor's message raw: masked when shown.
+  return letters.map(({ recordKey, ...letter }) => ({ ...letter, errorMessage: maskPii(letter.errorMessage), key: maskKey(recordKey) }));
 }
 
 export async function dlqRetryJob(workspace: Workspace, filter: DlqFilter, sync: Omit<SyncJobOptions, 'dryRun' | 'only'>): Promise<{ retried: number; sync: SyncJobResult }> {

@@ -1,3 +1,4 @@
+import { recordErasure } from '../audit/record-events.js';
 import { UserError } from '../errors/user-error.js';
 import { deletionOutcome, finishedSinks, type SinkDeletion } from '../privacy/deletion-outcome.js';
 import { eraseProfiles, findErasure, quarantineMatcher, type ErasureTarget } from '../privacy/erase-profile.js';
@@ -76,6 +77,7 @@ export async function forgetJob(workspace: Workspace, request: ForgetRequest, si
   } else {
     result.pending = owed;
   }
+  await recordErasure(workspace, { ...result, identifiers: key === undefined ? [] : [key] });
   return result;
 }
 

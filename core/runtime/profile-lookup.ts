@@ -10,9 +10,21 @@ export interface SegmentRef {
   readonly name: string;
 }
 
-/** A profile as served: only what the mapping lists. `withheld` when its consent does not cover the API. */
+/**
+ * A profile as served: only what the mapping lists. `withheld` when its
+ * consent does not cover the API at all; otherwise the fields whose own
+ * consent it does not cover are absent and named in `withheldFields`
+ * (`segments` or a feature name), so a caller can tell "not consented" from
+ * "no value".
+ */
 export type ServedProfile =
-  | { readonly profileId: string; readonly segments: readonly SegmentRef[]; readonly features: Readonly<Record<string, FeatureValue>> }
+  | {
+    readonly profileId: string;
+    /** Absent when the segments list is withheld for consent. */
+    readonly segments?: readonly SegmentRef[];
+    readonly features: Readonly<Record<string, FeatureValue>>;
+    readonly withheldFields?: readonly string[];
+  }
   | { readonly profileId: string; readonly withheld: 'consent' };
 
 export interface ProfileSnapshot {
@@ -31,7 +43,7 @@ export type ProfileAnswer =
   | { status: 400 | 404; body: { error: string } };
 
 export type ServedProfileBody =
-  | { profileId: string; segments: readonly SegmentRef[]; features: Readonly<Record<string, FeatureValue>> }
+  | { profileId: string; segments?: readonly SegmentRef[]; features: Readonly<Record<string, FeatureValue>>; withheld?: readonly string[] }
   | { profileId: string; segments: readonly []; features: Record<string, never>; consent: 'withheld' };
 
 const EMAIL_PREFIX = 'email_sha256:';
@@ -55,7 +67,15 @@ export function answerProfileRequest(snapshot: ProfileSnapshot, id: string): Pro
     const profile = snapshot.byKey.get(key);
     if (profile === undefined) continue;
     if ('withheld' in profile) return { status: 200, body: { profileId: profile.profileId, segments: [], features: {}, consent: 'withheld' } };
-    return { status: 200, body: { profileId: profile.profileId, segments: profile.segments, features: profile.features } };
+    return {
+      status: 200,
+      body: {
+        profileId: profile.profileId,
+        ...(profile.segments !== undefined ? { segments: profile.segments } : {}),
+        features: profile.features,
+        ...(profile.withheldFields !== undefined && profile.withheldFields.length > 0 ? { withheld: profile.withheldFields } : {}),
+      },
+    };
   }
   // The same answer for "never seen" and "erased": a caller cannot tell an erased person from a stranger.
   return { status: 404, body: { error: 'no profile for this id in the last run' } };

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ProfileApiConfig } from '../config/serve-schema.js';
+import type { ProfileApiConfig, ServedFeatureConfig } from '../config/serve-schema.js';
 import { sqlIdentifier, sqlString } from '../features/sql-quote.js';
 import { loadMappingSuppressions } from '../privacy/suppressions.js';
-import { consentAllows } from '../sync/desired-state.js';
+import { consentCovers, consentPolicyOf, DEFAULT_CONSENT_POLICY, readConsent, type ConsentPolicy, type ConsentReading } from '../privacy/consent-decision.js';
 import type { FeatureValue, ProfileSnapshot, SegmentRef, ServedProfile } from './profile-lookup.js';
 import type { Workspace } from './workspace.js';
 
@@ -15,7 +15,10 @@ import type { Workspace } from './workspace.js';
  * features are copied; emails are hashed inside DuckDB and never reach
  * this process's memory; responses carry an opaque profile id
  * (opaqueProfileId), not the userId; profiles whose consent does not cover the API keep
- * no segments or features here at all; erased profiles are left out.
+ * no segments or features here at all, and a field (a feature, the segments
+ * list) whose own consent is not covered is not copied for that profile
+ * (consent-decision.ts, with the mapping's privacy.consent.required);
+ * erased profiles are left out.
  * Returns null before the first run (no segments yet).
  */
 export async function loadProfileSnapshot(workspace: Workspace, config: ProfileApiConfig, runId: string | null = null): Promise<ProfileSnapshot | null> {
@@ -25,8 +28,10 @@ export async function loadProfileSnapshot(workspace: Workspace, config: ProfileA
   if (!['identity_map', 'features', 'segments', 'segment_members'].every((table) => tables.has(table))) return null;
 
   const columns = await featureColumns(duck);
-  const served = config.features.filter((name) => columns.has(name));
-  const missingFeatures = config.features.filter((name) => !columns.has(name));
+  const fields = servedFields(config);
+  const served = fields.features.filter((feature) => columns.has(feature.name));
+  const missingFeatures = fields.features.filter((feature) => !columns.has(feature.name)).map((feature) => feature.name);
+  const policy = consentPolicyOf(workspace.mapping);
   const segmentRefs = new Map<string, SegmentRef>();
   for (const [id, name] of (await duck.runAndReadAll('SELECT segment_id, name FROM segments ORDER BY segment_id')).getRows()) {
     segmentRefs.set(String(id), Object.freeze({ id: String(id), name: String(name) }));
@@ -44,15 +49,16 @@ export async function loadProfileSnapshot(workspace: Workspace, config: ProfileA
       GROUP BY m.profile_id),
     memberships AS (SELECT profile_id, list(segment_id ORDER BY segment_id) AS segment_ids FROM segment_members GROUP BY profile_id)
     SELECT f.profile_id, l.consent, l.email_hash, coalesce(s.segment_ids, []::VARCHAR[]) AS segment_ids
-      ${served.map((name) => `, f.${sqlIdentifier(name)}`).join('')}
+      ${served.map((feature) => `, f.${sqlIdentifier(feature.name)}`).join('')}
     FROM features f LEFT JOIN latest l USING (profile_id) LEFT JOIN memberships s USING (profile_id)`);
   const byProfile = new Map<string, ServedProfile>();
   const byKey = new Map<string, ServedProfile>();
   for (const row of reader.getRowsJS()) {
     const [profileId, consent, emailHash, segmentIds] = row as [string, string | null, string | null, string[] | null];
     if (suppressed.size > 0 && suppressed.has(`profile:${profileId}`)) continue;
-    const profile = consentAllows(consent, config.consent_categories)
-      ? servedProfile(profileId, segmentIds ?? [], segmentRefs, served, row.slice(4))
+    const reading = readConsent(consent);
+    const profile = consentCovers(reading, config.consent_categories, policy)
+      ? servedProfile(profileId, segmentIds ?? [], segmentRefs, { features: served, segmentsConsent: fields.segmentsConsent }, row.slice(4), reading, policy)
       : { profileId: opaqueProfileId(profileId), withheld: 'consent' as const };
     byProfile.set(profileId, profile);
     if (emailHash !== null) byKey.set(`e:${emailHash}`, profile);
@@ -64,11 +70,37 @@ export async function loadProfileSnapshot(workspace: Workspace, config: ProfileA
   return { runId, builtAt: workspace.now(), byKey, profiles: byProfile.size, missingFeatures };
 }
 
-function servedProfile(profileId: string, segmentIds: readonly string[], refs: ReadonlyMap<string, SegmentRef>, names: readonly string[], values: readonly unknown[]): ServedProfile {
+/** The profile API's fields with their consent categories (a plain feature name needs none of its own). */
+export interface ServedFields {
+  features: ReadonlyArray<{ name: string; consent: readonly string[] }>;
+  segmentsConsent: readonly string[];
+}
+
+export function servedFields(config: Pick<ProfileApiConfig, 'features' | 'segments'>): ServedFields {
+  const feature = (entry: ServedFeatureConfig) => (typeof entry === 'string' ? { name: entry, consent: [] } : { name: entry.name, consent: entry.consent ?? [] });
+  return { features: config.features.map(feature), segmentsConsent: config.segments?.consent ?? [] };
+}
+
+/** One profile's answer: each field kept only when the profile's consent covers it (pure). */
+export function servedProfile(
+  profileId: string, segmentIds: readonly string[], refs: ReadonlyMap<string, SegmentRef>, fields: ServedFields, values: readonly unknown[],
+  reading: ConsentReading = { kind: 'none' }, policy: ConsentPolicy = DEFAULT_CONSENT_POLICY,
+): ServedProfile {
+  const withheldFields: string[] = [];
   const features: Record<string, FeatureValue> = {};
-  names.forEach((name, index) => (features[name] = featureValue(values[index])));
-  const segments = segmentIds.map((id) => refs.get(id)).filter((ref): ref is SegmentRef => ref !== undefined);
-  return { profileId: opaqueProfileId(profileId), segments, features };
+  fields.features.forEach((feature, index) => {
+    if (consentCovers(reading, feature.consent, policy)) features[feature.name] = featureValue(values[index]);
+    else withheldFields.push(feature.name);
+  });
+  const segmentsAllowed = consentCovers(reading, fields.segmentsConsent, policy);
+  if (!segmentsAllowed) withheldFields.unshift('segments');
+  const segments = segmentsAllowed ? segmentIds.map((id) => refs.get(id)).filter((ref): ref is SegmentRef => ref !== undefined) : undefined;
+  return {
+    profileId: opaqueProfileId(profileId),
+    ...(segments !== undefined ? { segments } : {}),
+    features,
+    ...(withheldFields.length > 0 ? { withheldFields } : {}),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { runPipeline, type RunSummary, type Stage } from '../pipeline/run-pipeli
 import type { SourceRunCounts } from '../ingest/ingest-runner.js';
 import type { ExecutionProgress } from '../sync/record-sync.js';
 import { newRunId } from './run-id.js';
+import { recordRun } from '../audit/record-run.js';
 import { resolveSecret } from '../config/secrets.js';
 import { postAlerts } from './alert-webhook.js';
 import { analyzeJob } from './analyze-job.js';
@@ -65,10 +66,12 @@ export async function runJob(workspace: Workspace, options: RunJobOptions): Prom
       summary.timingsMs.sync = Math.round(performance.now() - started);
     }
     await state.runs.finish(runId, { status: 'succeeded', finishedAt: new Date(workspace.now()).toISOString(), summary });
+    await recordRun(workspace, { runId, status: 'succeeded', summary });
     return summary;
   } catch (error) {
     const status = options.signal.aborted ? 'aborted' : 'failed';
     await state.runs.finish(runId, { status, finishedAt: new Date(workspace.now()).toISOString(), summary: { error: (error as Error).message } });
+    await recordRun(workspace, { runId, status });
     throw error;
   }
 }

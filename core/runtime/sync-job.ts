@@ -1,7 +1,9 @@
+import { consentPolicyOf } from '../privacy/consent-decision.js';
 import { UserError } from '../errors/user-error.js';
 import type { ExecutionProgress } from '../sync/record-sync.js';
 import { runSync, type SinkSyncSummary } from '../sync/run-sync.js';
 import { loadMappingSuppressions } from '../privacy/suppressions.js';
+import { recordSync } from '../audit/record-events.js';
 import { holdJobLock } from './job-lock.js';
 import { newRunId } from './run-id.js';
 import type { Workspace } from './workspace.js';
@@ -49,11 +51,13 @@ export async function syncJob(workspace: Workspace, options: SyncJobOptions): Pr
   try {
     for (const sandbox of wired.sandboxes) options.onSandbox?.(sandbox.sinkId, sandbox.url);
     const sinks = await runSync({
+      consentPolicy: consentPolicyOf(mapping),
       duck: events.connection, state: workspace.state, runId, sinks: wired.sinks, dryRun: options.dryRun,
       now: workspace.now, signal: options.signal, suppressions: await loadMappingSuppressions(workspace),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(mapping.analysis?.experiments ? { experiments: mapping.analysis.experiments } : {}),
     });
+    if (!options.dryRun) await recordSync(workspace, runId, sinks);
     return { runId, sinks };
   } finally {
     await wired.close();

@@ -1,3 +1,4 @@
+import { maskQuotedValues } from '../privacy/mask-pii.js';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../errors/user-error.js';
 import { redactSample } from '../privacy/redact-sample.js';
@@ -122,7 +123,8 @@ export async function openEventStore(path: string, options: { memoryLimit?: stri
     reject(origin, reason, sample) {
       rejects.appendVarchar(origin.file);
       rejects.appendBigInt(BigInt(origin.line));
-      rejects.appendVarchar(reason);
+      // A reason may quote the refused value (an address in the wrong field): masked like the sample.
+      rejects.appendVarchar(maskQuotedValues(reason));
       rejects.appendVarchar(redactSample(sample));
       rejects.endRow();
       stagedRejects++;

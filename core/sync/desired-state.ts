@@ -5,6 +5,7 @@ import { armOf, resolveAssignment } from '../analysis/experiments/index.js';
 import { sqlIdentifier, sqlString } from '../features/sql-quote.js';
 import type { DesiredRecord } from './planner.js';
 import { suppressionCheck, type SuppressionCheck } from '../privacy/suppressions.js';
+import { consentAllowsJson, DEFAULT_CONSENT_POLICY, type ConsentPolicy } from '../privacy/consent-decision.js';
 import type { PropertyValue, SinkPropertySpec, SinkSchemaSpec } from './sink.js';
 
 /**
@@ -31,6 +32,12 @@ export interface DesiredState {
   spec: SinkSchemaSpec;
   /** Profiles left out, by reason (no email, consent withheld, same key as a more recent profile, erasure requested). */
   excluded: ExcludedCounts;
+  /**
+   * Profiles left out because their consent does not cover the sink: the
+   * planner removes them from segflow's lists and clears segflow's values
+   * in every mode, additive too (PlanInput.isWithoutConsent), as a withdrawal requires.
+   */
+  withoutConsent: ReadonlySet<string>;
 }
 
 export async function loadSegments(duck: DuckDBConnection): Promise<SegmentInfo[]> {
@@ -135,21 +142,9 @@ function recordBuilder(mapping: SinkMapping, segments: readonly SegmentInfo[], e
   };
 }
 
-/**
- * Segment Consent Management semantics: no consent object means no
- * enforcement; an empty categoryPreferences means false for every category;
- * a sink mapped to several categories needs all of them true.
- */
-export function consentAllows(consentJson: string | null, categories: readonly string[]): boolean {
-  if (categories.length === 0 || consentJson === null) return true;
-  let preferences: unknown;
-  try {
-    preferences = (JSON.parse(consentJson) as { categoryPreferences?: unknown }).categoryPreferences;
-  } catch {
-    return false;
-  }
-  if (typeof preferences !== 'object' || preferences === null) return true;
-  return categories.every((category) => (preferences as Record<string, unknown>)[category] === true);
+/** Segment Consent Management semantics (core/privacy/consent-decision.ts): every category must be granted. */
+export function consentAllows(consentJson: string | null, categories: readonly string[], policy: ConsentPolicy = DEFAULT_CONSENT_POLICY): boolean {
+  return consentAllowsJson(consentJson, categories, policy);
 }
 
 /** Trait-based keys are trimmed; emails are lowercased (vendors match case-insensitively, duplicates otherwise). */
@@ -160,7 +155,7 @@ export function normalizeKey(identifyBy: string, value: string | null): string |
   return identifyBy === 'email' ? trimmed.toLowerCase() : trimmed;
 }
 
-export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[], suppressed: SuppressionCheck = suppressionCheck(new Set()), experiments: readonly ExperimentConfig[] = []): Promise<DesiredState> {
+export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapping, segments: readonly SegmentInfo[], suppressed: SuppressionCheck = suppressionCheck(new Set()), experiments: readonly ExperimentConfig[] = [], consentPolicy: ConsentPolicy = DEFAULT_CONSENT_POLICY): Promise<DesiredState> {
   const consentCategories = mapping.consent_categories;
   const traitNames = unique([
     ...(mapping.identify_by === 'profile_id' || mapping.identify_by === 'user_id' ? [] : [mapping.identify_by]),
@@ -183,6 +178,7 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
     ORDER BY l.last_ts DESC NULLS LAST, f.profile_id`;
   const reader = await duck.runAndReadAll(sql);
   const excluded: ExcludedCounts = { noKey: 0, noConsent: 0, sharedKey: 0, suppressed: 0 };
+  const withdrawn = new Set<string>();
   const build = recordBuilder(mapping, segments, experiments);
   const seenKeys = new Set<string>();
   const records: DesiredRecord[] = [];
@@ -207,8 +203,9 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
       excluded.suppressed += 1;
       continue;
     }
-    if (!consentAllows(consent, consentCategories)) {
+    if (!consentAllows(consent, consentCategories, consentPolicy)) {
       excluded.noConsent += 1;
+      withdrawn.add(profileId);
       continue;
     }
     // Rows come most recent first: the profile seen last keeps a shared email.
@@ -220,7 +217,7 @@ export async function loadDesiredState(duck: DuckDBConnection, mapping: SinkMapp
     const ids = Array.isArray(segmentIds) ? segmentIds : segmentIds.items;
     records.push(build({ profileId, key, consent, segmentIds: ids.map(String), features, traits }));
   }
-  return { records, spec: schemaSpec(mapping, segments), excluded };
+  return { records, spec: schemaSpec(mapping, segments), excluded, withoutConsent: withdrawn };
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -8,7 +8,8 @@ import type { PropertyValue, SinkChange, SinkOperation, SinkRecordRef } from './
  *
  * - Unchanged records cost no call.
  * - segflow removes only memberships it added (acknowledged or pending) and
- *   clears only values it set.
+ *   clears only values it set; a profile whose consent was withdrawn loses
+ *   them in every mode.
  * - Anything sent without an answer (a crash mid-call) is uncertain:
  *   `pending` and `removing` memberships and pending values are "maybe at the
  *   vendor": re-sent if still wanted, removed or cleared if not. That is what
@@ -42,6 +43,13 @@ export interface PlanInput {
   isErased?: (key: string, profileId: string) => boolean;
   /** The sink can delete records; otherwise an erased record is emptied (values cleared, memberships removed). */
   canDelete?: boolean;
+  /**
+   * Profiles left out because their consent no longer covers the sink
+   * (DesiredState.withoutConsent). They leave segflow's lists and lose
+   * segflow's values in every mode: additive keeps what a profile that
+   * merely left a segment had, but a withdrawal must undo it.
+   */
+  isWithoutConsent?: (profileId: string) => boolean;
 }
 
 export interface SyncPlan {
@@ -114,7 +122,8 @@ export function planSync(input: PlanInput): SyncPlan {
       push({ op: 'delete', record: { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) } });
       continue;
     }
-    if (mode === 'additive' && !erased) continue;
+    const withoutConsent = input.isWithoutConsent?.(acked.profileId.split('~')[0] as string) ?? false;
+    if (mode === 'additive' && !erased && !withoutConsent) continue;
     // Left the sink's scope (lost its key, deleted, merged away): undo what segflow set.
     const record: SinkRecordRef = { profileId: acked.profileId, key: acked.key, ...(acked.vendorId ? { vendorId: acked.vendorId } : {}) };
     for (const list of [...acked.lists.keys()].sort()) push({ op: 'list-remove', record, list });

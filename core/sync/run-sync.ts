@@ -1,3 +1,5 @@
+import { maskPii } from '../privacy/mask-pii.js';
+import type { ConsentPolicy } from '../privacy/consent-decision.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ExperimentConfig } from '../config/analysis-schema.js';
 import type { SinkMapping } from '../config/sink-schema.js';
@@ -46,6 +48,8 @@ export interface SyncOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   onProgress?: (sinkId: string, progress: ExecutionProgress) => void;
+  /** `privacy.consent.required`: a profile without consent data counts as all denied. */
+  consentPolicy?: ConsentPolicy;
   /** The mapping's A/B holdouts, for `{ holdout: <id> }` properties. */
   experiments?: readonly ExperimentConfig[];
   /** Erased people. @default the state store's suppression list */
@@ -91,7 +95,7 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
       const capabilities = wired.sink.capabilities();
       if (!queues.has(wired.sink.account)) queues.set(wired.sink.account, new AccountQueue(capabilities));
       const queue = queues.get(wired.sink.account) as AccountQueue;
-      const desired = await loadDesiredState(options.duck, wired.mapping, segments, suppressed, options.experiments);
+      const desired = await loadDesiredState(options.duck, wired.mapping, segments, suppressed, options.experiments, options.consentPolicy);
       const summary: SinkSyncSummary = {
         sinkId: wired.mapping.id, type: wired.mapping.type, mode: wired.mapping.mode, profiles: desired.records.length, excluded: desired.excluded,
         unchanged: 0, parked: 0, planned: { upsert: 0, update: 0, 'list-add': 0, 'list-remove': 0, delete: 0 }, examples: [], minimumCalls: 0,
@@ -109,7 +113,8 @@ export async function runSync(options: SyncOptions): Promise<SinkSyncSummary[]> 
         summary.error = describeFailure(wired, error);
         continue;
       }
-      const plan = await planSink({ state, desired: desired.records, mode: wired.mapping.mode, ...(isErased ? { isErased } : {}), canDelete: capabilities.operations.delete !== undefined });
+      // Consent withdrawn undoes segflow's lists and values in every mode (additive included).
+      const plan = await planSink({ state, desired: desired.records, mode: wired.mapping.mode, ...(isErased ? { isErased } : {}), canDelete: capabilities.operations.delete !== undefined, isWithoutConsent: (profileId) => desired.withoutConsent.has(profileId) });
       Object.assign(summary, {
         unchanged: plan.unchanged, parked: plan.parked, planned: plan.counts,
         examples: examples(plan, new Set(Object.entries(wired.mapping.properties).filter(([, source]) => 'trait' in source).map(([name]) => name))),
@@ -183,7 +188,8 @@ async function accountState(
 }
 
 function describeFailure(wired: WiredSink, error: unknown): string {
-  return error instanceof ConnectorError ? `${wired.mapping.id}: ${error.message}` : `${wired.mapping.id}: internal error: ${asConnectorError(error).message}`;
+  // Vendors echo records in messages: masked before the summary (and the run history) keeps them.
+  return maskPii(error instanceof ConnectorError ? `${wired.mapping.id}: ${error.message}` : `${wired.mapping.id}: internal error: ${asConnectorError(error).message}`);
 }
 
 function abortableSleep(signal: AbortSignal): (ms: number) => Promise<void> {

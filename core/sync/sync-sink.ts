@@ -20,10 +20,11 @@ export interface SyncSinkOptions extends ExecutorOptions {
   isErased?: (key: string, profileId: string) => boolean;
 }
 
-export async function planSink(options: { state: SinkAccountState; desired: readonly DesiredRecord[]; mode: SyncModeName; isErased?: (key: string, profileId: string) => boolean } & Pick<PlanInput, 'canDelete'>): Promise<SyncPlan> {
+export async function planSink(options: { state: SinkAccountState; desired: readonly DesiredRecord[]; mode: SyncModeName; isErased?: (key: string, profileId: string) => boolean } & Pick<PlanInput, 'canDelete' | 'isWithoutConsent'>): Promise<SyncPlan> {
   await options.state.reconcileKeys(options.desired);
   const parked = await options.state.parkedFingerprints();
   return planSync({
+    ...(options.isWithoutConsent ? { isWithoutConsent: options.isWithoutConsent } : {}),
     ...(options.isErased ? { isErased: options.isErased } : {}),
     ...(options.canDelete !== undefined ? { canDelete: options.canDelete } : {}),
     mode: options.mode,

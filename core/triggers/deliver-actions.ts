@@ -1,5 +1,5 @@
 import type { ConnectorError } from '../errors/connector-error.js';
-import { redactEmails } from '../privacy/redact-text.js';
+import { maskPii } from '../privacy/mask-pii.js';
 import type { ActionOutbox, ActionSettlement, OwedAction } from '../store/state/action-outbox.js';
 import type { AccountQueue } from '../sync/delivery/account-queue.js';
 import { deliver, type DeliveryOutcome } from '../sync/delivery/deliver.js';
@@ -142,5 +142,5 @@ function settlementOf(outcome: DeliveryOutcome<SinkAction>, attempts: number, op
 
 function describe(error: ConnectorError): string {
   // Vendors echo the record in messages; mask before the text is stored or printed.
-  return redactEmails(`${error.code}: ${error.message}`).replace(/\+?\d[\d ().-]{6,}\d/g, '<number>').slice(0, 500);
+  return maskPii(`${error.code}: ${error.message}`, { maxChars: 500 });
 }

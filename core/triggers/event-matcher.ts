@@ -43,10 +43,24 @@ function sameValue(left: JsonValue, right: JsonValue): boolean {
   return String(left) === String(right);
 }
 
+/** Paths split once: a mapping names a handful, and every event reads them (a split per read was garbage per event). */
+const SPLIT_PATHS = new Map<string, readonly string[]>();
+
+function partsOf(path: string): readonly string[] {
+  let parts = SPLIT_PATHS.get(path);
+  if (parts === undefined) {
+    parts = path.split('.');
+    // Paths come from mappings, not from data, so this stays small; the bound is a guard against misuse.
+    if (SPLIT_PATHS.size > 10_000) SPLIT_PATHS.clear();
+    SPLIT_PATHS.set(path, parts);
+  }
+  return parts;
+}
+
 /** Reads `a.b.c` inside a JSON object; undefined when any step is missing. */
 export function readPath(root: JsonValue | undefined, path: string): JsonValue | undefined {
   let current: JsonValue | undefined = root;
-  for (const part of path.split('.')) {
+  for (const part of partsOf(path)) {
     if (current === null || current === undefined || typeof current !== 'object' || Array.isArray(current)) return undefined;
     current = current[part];
   }

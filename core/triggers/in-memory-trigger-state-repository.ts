@@ -13,9 +13,11 @@ import type { CommitResult, EngineClock, StoredProfile, TriggerCommit, TriggerSt
  */
 export class InMemoryTriggerStateRepository implements TriggerStateRepository {
   private clock: EngineClock | undefined;
-  private readonly states = new Map<string, ProfileTriggerState>();
-  private readonly timers = new Map<string, Map<string, TriggerTimer>>();
+  /** State and timers of a profile in one entry: a batch looks each profile up once to load and once to commit. */
+  private readonly profiles = new Map<string, StoredRecord>();
   private readonly heap = new TimerHeap();
+  /** The stored timer objects still pending: a heap entry whose timer is not here was cancelled, replaced or fired. */
+  private readonly liveTimers = new Set<TriggerTimer>();
   private readonly outboxIds = new Set<string>();
   /** Every action committed, in commit order: the outbox a delivery worker would drain. */
   readonly outbox: OutgoingAction[] = [];
@@ -36,9 +38,10 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
   loadProfiles(profileIds: readonly string[]): Promise<Map<string, StoredProfile>> {
     const found = new Map<string, StoredProfile>();
     for (const profileId of profileIds) {
-      const state = this.states.get(profileId);
-      if (state === undefined) continue;
-      found.set(profileId, { state: this.copy(state), timers: [...(this.timers.get(profileId)?.values() ?? [])].map((timer) => this.copy(timer)) });
+      const record = this.profiles.get(profileId);
+      if (record === undefined) continue;
+      const loaded = record.timers === undefined ? [] : Array.from(record.timers.values());
+      found.set(profileId, { state: this.copy(record.state), timers: this.options.clone === true ? loaded.map((timer) => this.copy(timer)) : loaded });
     }
     return Promise.resolve(found);
   }
@@ -52,9 +55,8 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
       const top = this.heap.peek();
       if (top === undefined || top.fireAt > clock) break;
       this.heap.pop();
-      const [profileId, timerKey] = splitKey(top.key);
-      const live = this.timers.get(profileId)?.get(timerKey);
-      if (live === undefined || live.fireAt !== top.fireAt) continue;
+      if (!this.liveTimers.has(top.timer)) continue;
+      const profileId = top.profileId;
       skipped.push(top);
       if (!seen.has(profileId)) {
         seen.add(profileId);
@@ -69,19 +71,35 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
     this.commits++;
     this.clock = { ...batch.clock };
     for (const profile of batch.profiles) {
-      this.states.set(profile.profileId, this.copy(profile.state));
-      let timers = this.timers.get(profile.profileId);
-      for (const ref of profile.cancelTimers) timers?.delete(timerKey(ref.triggerId, ref.timerId));
+      let record = this.profiles.get(profile.profileId);
+      if (record === undefined) {
+        record = { state: this.copy(profile.state), timers: undefined };
+        this.profiles.set(profile.profileId, record);
+      } else record.state = this.copy(profile.state);
+      let timers = record.timers;
+      if (timers !== undefined) {
+        for (const ref of profile.cancelTimers) {
+          const key = timerKey(ref.triggerId, ref.timerId);
+          const cancelled = timers.get(key);
+          if (cancelled === undefined) continue;
+          this.liveTimers.delete(cancelled);
+          timers.delete(key);
+        }
+      }
       if (profile.setTimers.length > 0 && timers === undefined) {
         timers = new Map();
-        this.timers.set(profile.profileId, timers);
+        record.timers = timers;
       }
       for (const timer of profile.setTimers) {
         const key = timerKey(timer.triggerId, timer.timerId);
-        timers?.set(key, this.copy(timer));
-        this.heap.push({ fireAt: timer.fireAt, key: `${profile.profileId}\u001e${key}` });
+        const replaced = timers?.get(key);
+        if (replaced !== undefined) this.liveTimers.delete(replaced);
+        const stored = this.copy(timer);
+        timers?.set(key, stored);
+        this.liveTimers.add(stored);
+        this.heap.push({ fireAt: stored.fireAt, profileId: profile.profileId, timer: stored });
       }
-      if (timers !== undefined && timers.size === 0) this.timers.delete(profile.profileId);
+      if (timers !== undefined && timers.size === 0) record.timers = undefined;
     }
     const duplicateActionIds: string[] = [];
     for (const action of batch.outbox) {
@@ -101,15 +119,16 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
 
   /** Pending timers of every profile (for tests: what a restart would find). */
   pendingTimers(): TriggerTimer[] {
-    return [...this.timers.values()].flatMap((timers) => [...timers.values()]);
+    return [...this.profiles.values()].flatMap((record) => (record.timers === undefined ? [] : [...record.timers.values()]));
   }
+}
+
+interface StoredRecord {
+  state: ProfileTriggerState;
+  /** Pending timers by `triggerId␟timerId`; undefined when there are none. */
+  timers: Map<string, TriggerTimer> | undefined;
 }
 
 function timerKey(triggerId: string, timerId: string): string {
   return `${triggerId}\u001f${timerId}`;
-}
-
-function splitKey(key: string): [string, string] {
-  const index = key.indexOf('\u001e');
-  return [key.slice(0, index), key.slice(index + 1)];
 }

@@ -53,7 +53,13 @@ export function processProfile(triggers: CompiledTriggers, work: ProfileWork): P
  * the loaded objects are never mutated.
  */
 class ProfileRun {
-  private readonly timers: Map<string, TriggerTimer>;
+  /**
+   * The profile's timers by trigger and timer id, built on the first change:
+   * most inputs set, cancel and fire nothing, and building the keyed map for
+   * every profile of every batch cost more than the triggers. Until then the
+   * loaded list is the pending set.
+   */
+  private timers: Map<string, TriggerTimer> | undefined;
   private readonly touched = new Set<string>();
   private readonly kinds: ProfileTriggerState['kinds'];
   private readonly seen: SeenSet;
@@ -69,11 +75,7 @@ class ProfileRun {
     private readonly triggers: CompiledTriggers,
     private readonly work: ProfileWork,
   ) {
-    this.timers = new Map();
-    for (const timer of work.timers) {
-      this.timers.set(timer.triggerId + SEP + timer.timerId, timer);
-      if (timer.fireAt < this.earliest) this.earliest = timer.fireAt;
-    }
+    for (const timer of work.timers) if (timer.fireAt < this.earliest) this.earliest = timer.fireAt;
     this.kinds = Object.assign({}, work.state.kinds);
     this.seen = new SeenSet(work.state.seen);
     this.guards = work.state.guards;
@@ -88,7 +90,8 @@ class ProfileRun {
     const setTimers: TriggerTimer[] = [];
     const cancelTimers: TimerRef[] = [];
     for (const key of this.touched) {
-      const timer = this.timers.get(key);
+      // Keys are touched only through keyedTimers(), so the map exists here.
+      const timer = this.timers?.get(key);
       if (timer !== undefined) setTimers.push(timer);
       else {
         const [triggerId, timerId] = key.split(SEP) as [string, string];
@@ -135,14 +138,14 @@ class ProfileRun {
       if (this.earliest > clock) return;
       let next: TriggerTimer | undefined;
       let earliest = Number.POSITIVE_INFINITY;
-      for (const timer of this.timers.values()) {
+      for (const timer of this.timers === undefined ? this.work.timers : this.timers.values()) {
         if (timer.fireAt < earliest) earliest = timer.fireAt;
         if (timer.fireAt <= clock && (next === undefined || timer.fireAt < next.fireAt || (timer.fireAt === next.fireAt && timer.timerId < next.timerId))) next = timer;
       }
       this.earliest = earliest;
       if (next === undefined) return;
       const key = next.triggerId + SEP + next.timerId;
-      this.timers.delete(key);
+      this.keyedTimers().delete(key);
       this.touched.add(key);
       const definition = this.triggers.rules.find((rule) => rule.id === next.triggerId);
       if (definition === undefined) continue; // the rule was removed from the mapping: its timers die quietly
@@ -161,7 +164,7 @@ class ProfileRun {
     this.kinds[definition.id] = step.state;
     for (const id of step.cancelTimers) {
       const key = definition.id + SEP + id;
-      if (this.timers.delete(key)) this.touched.add(key);
+      if (this.keyedTimers().delete(key)) this.touched.add(key);
     }
     for (const request of step.setTimers) {
       this.putTimer({ profileId: this.work.profileId, triggerId: definition.id, timerId: request.id, dueAt: request.dueAt, fireAt: request.dueAt + definition.latenessMs });
@@ -181,11 +184,27 @@ class ProfileRun {
   private putTimer(timer: TriggerTimer): void {
     if (timer.fireAt < this.earliest) this.earliest = timer.fireAt;
     const key = timer.triggerId + SEP + timer.timerId;
-    this.timers.set(key, timer);
+    this.keyedTimers().set(key, timer);
     this.touched.add(key);
+  }
+
+  private keyedTimers(): Map<string, TriggerTimer> {
+    if (this.timers === undefined) {
+      this.timers = new Map();
+      for (const timer of this.work.timers) this.timers.set(timer.triggerId + SEP + timer.timerId, timer);
+    }
+    return this.timers;
   }
 }
 
+/** Per rule set, computed once: every profile of every batch asks. */
+const LARGEST_LATENESS = new WeakMap<CompiledTriggers, number>();
+
 function maxLateness(triggers: CompiledTriggers): number {
-  return triggers.rules.reduce((largest, rule) => Math.max(largest, rule.latenessMs), 0);
+  let largest = LARGEST_LATENESS.get(triggers);
+  if (largest === undefined) {
+    largest = triggers.rules.reduce((result, rule) => Math.max(result, rule.latenessMs), 0);
+    LARGEST_LATENESS.set(triggers, largest);
+  }
+  return largest;
 }

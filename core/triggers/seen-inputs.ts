@@ -10,22 +10,26 @@ export type SeenInputs = Array<[id: string, at: number]>;
 /** Look-ups for one profile's batch; the stored list is never mutated. */
 export class SeenSet {
   private readonly added: SeenInputs = [];
-  private readonly addedIds = new Set<string>();
+  /** Built only when many ids are checked: a profile's batch usually brings one or two. */
+  private addedIds: Set<string> | undefined;
   private index: Set<string> | undefined;
 
   constructor(private readonly stored: SeenInputs) {}
 
   has(id: string): boolean {
-    if (this.addedIds.has(id)) return true;
+    if (this.addedIds !== undefined) {
+      if (this.addedIds.has(id)) return true;
+    } else if (contains(this.added, id)) return true;
     // Most profiles bring a handful of ids: scanning beats building a set.
-    if (this.stored.length <= 16) return this.stored.some((entry) => entry[0] === id);
+    if (this.stored.length <= 16) return contains(this.stored, id);
     this.index ??= new Set(this.stored.map((entry) => entry[0]));
     return this.index.has(id);
   }
 
   add(id: string, at: number): void {
     this.added.push([id, at]);
-    this.addedIds.add(id);
+    if (this.addedIds !== undefined) this.addedIds.add(id);
+    else if (this.added.length > 16) this.addedIds = new Set(this.added.map((entry) => entry[0]));
   }
 
   /** The list to store: what was there and what was added, without ids older than `horizon`. */
@@ -44,4 +48,9 @@ export class SeenSet {
     if (!ordered) kept.sort((left, right) => left[1] - right[1]);
     return kept;
   }
+}
+
+function contains(list: SeenInputs, id: string): boolean {
+  for (let index = 0; index < list.length; index++) if ((list[index] as [string, number])[0] === id) return true;
+  return false;
 }

@@ -1,11 +1,16 @@
+import type { TriggerTimer } from './engine-records.js';
+
 /**
- * A min-heap of (fireAt, key) for the in-memory repository's "due before t".
- * Removal is lazy: the repository keeps the live fireAt per key and skips
- * heap entries that no longer match, so moving a timer costs one push.
+ * A min-heap of (fireAt, timer) for the in-memory repository's "due before t".
+ * Removal is lazy: the repository keeps the set of live timer objects and
+ * skips heap entries whose timer is no longer in it, so moving a timer costs
+ * one push and no key strings are built or split.
  */
 export interface HeapEntry {
   fireAt: number;
-  key: string;
+  /** The profile the timer was committed under. */
+  profileId: string;
+  timer: TriggerTimer;
 }
 
 export class TimerHeap {

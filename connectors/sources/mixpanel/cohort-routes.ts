@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cohortWebhookFailure, handleCohortWebhook } from './cohort-webhook.js';
 import { cohortSignalLines, parseCohortState, serializeCohortState } from './cohort-signals.js';
+import type { SecretDigest } from '../../../core/config/secret-digest.js';
 import { basicAuthMatches } from './webhook-auth.js';
 
 /** One mixpanel source's cohort receiver, resolved by the server. */
 export interface CohortEndpoint {
   sourceId: string;
-  auth: { username: string; password: string };
+  /** basicCredentialDigest(username, password): the credentials themselves are not kept. */
+  auth: SecretDigest;
   /** Durable append to the cohort journal (resolves after fsync). */
   append(lines: string): Promise<void>;
   loadState(cohortKey: string): Promise<string | undefined>;
@@ -22,7 +24,19 @@ export interface CohortEndpoint {
  * change, whose lines the store then deduplicates (same body, same ids) or
  * simply repeats (entering twice is still entering).
  */
-export async function registerMixpanelCohortRoutes(app: FastifyInstance, options: { endpoints: readonly CohortEndpoint[]; now: () => number }): Promise<void> {
+export interface CohortRoutesOptions {
+  endpoints: readonly CohortEndpoint[];
+  now: () => number;
+  /** Per-login budget once the credentials are verified (bucket `cohort:<source id>`): seconds to wait (429), or undefined. @default admit all */
+  admit?: (bucket: string) => number | undefined;
+  /** Told of each refused login with the client's address: seconds to wait (429 instead of 401) when it is over its failed-auth budget. @default never */
+  refused?: (address: string) => number | undefined;
+}
+
+/** A cohort arrives in pages of members with their properties; 16 MiB (the limit before this change) leaves room for wide ones. */
+const BODY_LIMIT = 16 * 1024 * 1024;
+
+export async function registerMixpanelCohortRoutes(app: FastifyInstance, options: CohortRoutesOptions): Promise<void> {
   const turns = new Map<string, Promise<unknown>>();
   const inTurn = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const result = (turns.get(key) ?? Promise.resolve()).then(work, work);
@@ -31,15 +45,25 @@ export async function registerMixpanelCohortRoutes(app: FastifyInstance, options
   };
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 16 * 1024 * 1024 }, (_request, body, done) => done(null, body));
-    scope.post<{ Params: { sourceId: string } }>('/webhooks/mixpanel/:sourceId', async (request, reply) => {
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
+    const failure = (status: number, message: string) => ({ status: 'failure', error: { message, code: status } });
+    // Credentials are checked on the headers, before the body is read: a caller without them cannot make the server buffer 16 MiB.
+    const authenticate = async (request: FastifyRequest<{ Params: { sourceId: string } }>, reply: FastifyReply) => {
       const endpoint = options.endpoints.find((candidate) => candidate.sourceId === request.params.sourceId);
-      if (!endpoint) return reply.code(404).send({ status: 'failure', error: { message: 'no cohort receiver for this source', code: 404 } });
+      if (!endpoint) return reply.code(404).send(failure(404, 'no cohort receiver for this source'));
       const authorization = request.headers.authorization;
       if (!basicAuthMatches(typeof authorization === 'string' ? authorization : undefined, endpoint.auth)) {
         request.log.warn({ source: endpoint.sourceId }, 'cohort webhook refused: bad credentials');
-        return reply.code(401).send({ status: 'failure', error: { message: 'unauthorized', code: 401 } });
+        const wait = options.refused?.(request.ip);
+        if (wait !== undefined) return reply.code(429).header('Retry-After', String(wait)).send(failure(429, 'too many refused logins from this address; retry later'));
+        return reply.code(401).header('WWW-Authenticate', 'Basic realm="segflow cohort webhook"').send(failure(401, 'unauthorized'));
       }
+      const wait = options.admit?.(`cohort:${endpoint.sourceId}`);
+      if (wait !== undefined) return reply.code(429).header('Retry-After', String(wait)).send(failure(429, 'rate limit exceeded (serve.rate_limits.ingest_per_second); retry later'));
+      return undefined;
+    };
+    scope.post<{ Params: { sourceId: string } }>('/webhooks/mixpanel/:sourceId', { onRequest: authenticate }, async (request, reply) => {
+      const endpoint = options.endpoints.find((candidate) => candidate.sourceId === request.params.sourceId)!;
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       let body: unknown;
       try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handleCohortWebhook, identifierOfDistinctId, type CohortState } from './cohort-webhook.js';
-import { basicAuthMatches } from './webhook-auth.js';
+import { basicAuthMatches, basicCredentialDigest } from './webhook-auth.js';
 
 const member = (id: string, email = `${id}@example.com`) => ({ email, mixpanel_distinct_id: id, first_name: 'A', last_name: 'B' });
 const payload = (action: string, ids: string[], extra: Record<string, unknown> = {}) => ({
@@ -93,7 +93,7 @@ describe('handleCohortWebhook', () => {
 });
 
 describe('basicAuthMatches', () => {
-  const expected = { username: 'mixpanel', password: 'hook-secret' };
+  const expected = basicCredentialDigest('mixpanel', 'hook-secret');
   const header = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
 
   it('accepts exactly the configured credentials', () => {
@@ -102,5 +102,12 @@ describe('basicAuthMatches', () => {
     expect(basicAuthMatches(header('mixpanel:hook-secret:x'), expected)).toBe(false);
     expect(basicAuthMatches('Bearer abc', expected)).toBe(false);
     expect(basicAuthMatches(undefined, expected)).toBe(false);
+  });
+
+  it('reads the scheme in any case but refuses malformed base64 and a differently-cased password', () => {
+    expect(basicAuthMatches(header('mixpanel:hook-secret').replace('Basic', 'bAsIc'), expected)).toBe(true);
+    expect(basicAuthMatches(`Basic ${Buffer.from('mixpanel:hook-secret').toString('base64')}!`, expected)).toBe(false);
+    expect(basicAuthMatches('Basic %%%%', expected)).toBe(false);
+    expect(basicAuthMatches(header('mixpanel:HOOK-SECRET'), expected)).toBe(false);
   });
 });

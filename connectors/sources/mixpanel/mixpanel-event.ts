@@ -59,10 +59,8 @@ export function toCanonicalEvent(record: MixpanelRecord, projectId: string): Map
   }
   const processed = properties.mp_processing_time_ms;
   const context: JsonObject = {};
-  // Opted-out users send nothing through the SDKs; a project that still
-  // records the choice (a $mp_opt_out flag) gets Segment's "no category
-  // consented", so sinks with consent_categories skip the profile.
-  if (properties.$mp_opt_out === true || properties.$opt_out === true) context.consent = { categoryPreferences: {} };
+  const consent = mixpanelConsent(record);
+  if (consent !== null) context.consent = consent;
   return {
     ok: true,
     event: {
@@ -83,6 +81,35 @@ export function toCanonicalEvent(record: MixpanelRecord, projectId: string): Map
       context,
     },
   };
+}
+
+/** Properties a project may use to record an opt-out (Mixpanel has no standard exported one). */
+export const MIXPANEL_OPT_OUT_PROPERTIES = ['$opt_out', '$mp_opt_out', 'mp_opt_out'] as const;
+
+/** The event mixpanel-js and the mobile SDKs track on opt_in_tracking() (track_event_name's default). */
+export const MIXPANEL_OPT_IN_EVENT = '$opt_in';
+
+/**
+ * Mixpanel's consent, in Segment's shape (core/privacy/consent-decision.ts):
+ *
+ * - an opted-out user sends nothing through the SDKs, so an export holds an
+ *   opt-out only where the project records it as a property
+ *   (MIXPANEL_OPT_OUT_PROPERTIES set to true, "true" or 1): Segment's empty
+ *   `categoryPreferences`, every category denied;
+ * - opt_in_tracking() tracks `$opt_in`: a consent object without
+ *   categories, which lifts an earlier opt-out (the latest consent wins) and
+ *   reads as "no consent data". Mixpanel's opt-in names no category, so
+ *   with `privacy.consent.required: true` it grants nothing: pair Mixpanel
+ *   with a CMP (Segment consent) to grant categories.
+ */
+export function mixpanelConsent(record: MixpanelRecord): JsonObject | null {
+  const optedOut = MIXPANEL_OPT_OUT_PROPERTIES.some((name) => {
+    const value = record.properties[name];
+    return value === true || value === 1 || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+  });
+  if (optedOut) return { categoryPreferences: {} };
+  if (record.event === MIXPANEL_OPT_IN_EVENT) return { mixpanelOptIn: true };
+  return null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SECRET_REFERENCE } from '../../../core/config/secrets.js';
 
-const Secret = z.string().regex(SECRET_REFERENCE, { message: 'expected ${env:NAME}: keys and secrets come from the environment' });
+const Secret = z.string().regex(SECRET_REFERENCE, { message: 'expected ${env:NAME} or ${file:/path}: keys and secrets come from the environment or a secret file' });
 
 /**
  * Events pushed to `segflow serve`: Segment's HTTP Tracking API (point any
@@ -17,7 +17,7 @@ export const SegmentApiSourceSchema = z
     write_keys: z
       .array(Secret)
       .min(1)
-      .describe('Write keys accepted by /v1/* (HTTP Basic "writeKey:" or writeKey in the body), each ${env:NAME}. Several keys let web, iOS and server libraries be told apart or rotated.'),
+      .describe('Write keys accepted by /v1/* (HTTP Basic "writeKey:" or writeKey in the body), each ${env:NAME} or ${file:/path}. Several keys let web, iOS and server libraries be told apart or rotated.'),
     webhook_secret: Secret.optional().describe('Shared secret of a Segment Webhooks destination pointed at /webhooks/segment/<source id>: X-Signature (HMAC-SHA1) is checked. Without it the webhook endpoint is off.'),
     checkpoint_every: z.number().int().positive().optional().describe('Journal lines between checkpoints when loading (at most 2000); commits follow ingest.batch_events. @default 2000'),
   })

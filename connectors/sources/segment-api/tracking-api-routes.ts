@@ -1,13 +1,17 @@
+import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isKnownWriteKey, requestWriteKey } from './write-key.js';
+import type { SecretDigest } from '../../../core/config/secret-digest.js';
+import { matchWriteKey, requestWriteKey } from './write-key.js';
 import { decodeTrackingRequest, SINGLE_EVENT_PATHS, type SingleEventPath } from './tracking-request.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
 
 /** What the routes need of one segment-api source, resolved by the server. */
 export interface SegmentApiEndpoint {
   sourceId: string;
-  writeKeys: readonly string[];
-  webhookSecret?: string;
+  /** SHA-256 of each write key (core/config/secret-digest.ts): the keys themselves are not kept. */
+  writeKeys: readonly SecretDigest[];
+  /** HMAC needs the secret itself; a KeyObject keeps it out of strings, logs and JSON. */
+  webhookSecret?: KeyObject;
   /** Durable append (resolves after fsync). */
   append(lines: string): Promise<void>;
   /** True when the journal is too far ahead of the loader or the disk: answer 429. */
@@ -21,6 +25,18 @@ export interface SegmentApiRoutesOptions {
   retryAfterSeconds?: number;
   /** Counts for /metrics and the logs. */
   onAccepted?: (sourceId: string, events: number) => void;
+  /**
+   * Per-credential budget, asked once a credential is verified, with a bucket
+   * name (a write key digest's hex, or `webhook:<source id>`): seconds until
+   * the next request may pass (429), or undefined to admit. @default admit all
+   */
+  admit?: (bucket: string) => number | undefined;
+  /**
+   * Told of each refused credential with the client's address: seconds to wait
+   * when that address is over its failed-auth budget (429 instead of 401).
+   * Only refusals are counted, so a valid key is never held back. @default never
+   */
+  refused?: (address: string) => number | undefined;
 }
 
 /** Bodies above this are refused by Fastify itself (413); Segment's own 500 KB rule is ours (400, named). */
@@ -52,6 +68,17 @@ export async function registerSegmentApiRoutes(app: FastifyInstance, options: Se
       return reply.code(200).send({ success: true });
     };
 
+    const allKeys = options.endpoints.flatMap((endpoint) => endpoint.writeKeys.map((digest) => ({ digest, endpoint })));
+    const unauthorized = (request: FastifyRequest, reply: FastifyReply, message: string) => {
+      const wait = options.refused?.(request.ip);
+      if (wait !== undefined) return reply.code(429).header('Retry-After', String(wait)).send({ success: false, error: 'too many refused credentials from this address; retry after the Retry-After delay' });
+      return reply.code(401).send({ success: false, error: message });
+    };
+    const overBudget = (bucket: string, reply: FastifyReply) => {
+      const wait = options.admit?.(bucket);
+      return wait === undefined ? undefined : reply.code(429).header('Retry-After', String(wait)).send({ success: false, error: 'rate limit for this key exceeded (serve.rate_limits.ingest_per_second); retry after the Retry-After delay' });
+    };
+
     const tracking = (path: 'batch' | SingleEventPath) => async (request: FastifyRequest, reply: FastifyReply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const decoded = decodeTrackingRequest({
@@ -59,10 +86,13 @@ export async function registerSegmentApiRoutes(app: FastifyInstance, options: Se
       });
       // The key is checked before the body's verdict is shown: an unauthenticated caller learns nothing.
       const key = requestWriteKey(header(request, 'authorization'), decoded.ok ? decoded.writeKey : bodyWriteKeyHint(body));
-      const endpoint = options.endpoints.find((candidate) => isKnownWriteKey(key, candidate.writeKeys));
-      if (!endpoint) {
-        return reply.code(401).send({ success: false, error: key === undefined ? 'missing write key (HTTP Basic "writeKey:" or writeKey in the body)' : 'unknown write key' });
+      const matched = matchWriteKey(key, allKeys.map((entry) => entry.digest));
+      const endpoint = allKeys.find((entry) => entry.digest === matched)?.endpoint;
+      if (!endpoint || !matched) {
+        return unauthorized(request, reply, key === undefined ? 'missing write key (HTTP Basic "writeKey:" or writeKey in the body)' : 'unknown write key');
       }
+      const limited = overBudget(matched.toString('hex'), reply);
+      if (limited) return limited;
       if (!decoded.ok) {
         request.log.info({ source: endpoint.sourceId, reason: decoded.message }, 'request refused');
         return reply.code(400).send({ success: false, error: decoded.message });
@@ -81,8 +111,10 @@ export async function registerSegmentApiRoutes(app: FastifyInstance, options: Se
       if (!verdict.ok) {
         // Logged without the payload: an attacker's body is not ours to keep.
         request.log.warn({ source: endpoint.sourceId, reason: verdict.reason }, 'webhook refused');
-        return reply.code(401).send({ success: false, error: verdict.reason });
+        return unauthorized(request, reply, verdict.reason);
       }
+      const limited = overBudget(`webhook:${endpoint.sourceId}`, reply);
+      if (limited) return limited;
       const items = Array.isArray(verdict.payload) ? verdict.payload : [verdict.payload];
       const decoded = decodeTrackingRequest({
         endpoint: 'batch', body: Buffer.from(JSON.stringify({ batch: items })), contentEncoding: undefined, receivedAt: new Date(options.now()).toISOString(),

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type WebhookVerdict = { ok: true; payload: unknown } | { ok: false; reason: string };
 
@@ -7,9 +7,11 @@ export type WebhookVerdict = { ok: true; payload: unknown } | { ok: false; reaso
  * body))`; with batching on, only the first event is signed:
  * `HMAC(secret, JSON.stringify(body[0]))` (vendor-facts §6.5). The raw bytes
  * are tried first (exact whatever Segment's spacing), then, for a batch, the
- * first event as Segment serialises it. Compared in constant time.
+ * first event as Segment serialises it. Compared in constant time. The server
+ * passes the secret as a KeyObject (it cannot be hashed: HMAC needs it), so
+ * it never sits in memory as a string a log or error could print.
  */
-export function verifyWebhookSignature(raw: Buffer, signature: string | undefined, secret: string): WebhookVerdict {
+export function verifyWebhookSignature(raw: Buffer, signature: string | undefined, secret: string | KeyObject): WebhookVerdict {
   if (signature === undefined || signature.trim() === '') return { ok: false, reason: 'missing X-Signature header' };
   const given = Buffer.from(signature.trim().toLowerCase(), 'utf8');
   const matches = (bytes: Buffer | string) => {

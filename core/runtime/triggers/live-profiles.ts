@@ -5,15 +5,17 @@ import type { StateStore } from '../../store/state/state-store.js';
 import type { TriggerProfile } from '../../triggers/guards/guard-types.js';
 import type { TriggerProfileLookup } from '../../triggers/trigger-engine.js';
 import type { FedEvent } from './event-feed.js';
+import { DEFAULT_CONSENT_POLICY, grantsByCategory, type ConsentPolicy } from '../../privacy/consent-decision.js';
 
 /**
  * What the live trigger engine knows of each profile between runs: who an
  * event belongs to (the identity graph the last run saved, extended with
  * identifiers seen since), and the latest traits and consent, folded from
  * the events as they are fed and, for a profile first met, read from the
- * event store. Consent follows Segment's rules: no consent object ever
- * means no enforcement; an object grants exactly the categories set true
- * (an empty one grants none). Suppressed (erased) profiles never fire.
+ * event store. Consent follows Segment's rules (consent-decision.ts): no
+ * consent object ever means no enforcement unless the mapping requires
+ * consent; an object grants exactly the categories set true (an empty one
+ * grants none). Suppressed (erased) profiles never fire.
  *
  * Known gap: an anonymous visitor who identifies later is joined to the
  * user's profile only at the next run's stitching; until then the live
@@ -36,6 +38,8 @@ export class LiveProfiles implements TriggerProfileLookup {
     private readonly purposes: readonly string[],
     /** The erasure list (the state's and the mapping's shared file). */
     private readonly loadSuppressed: () => Promise<SuppressionCheck>,
+    /** `privacy.consent.required` of the mapping (consentPolicyOf). @default not required */
+    private readonly consentPolicy: ConsentPolicy = DEFAULT_CONSENT_POLICY,
   ) {}
 
   /** Reloads the identity graph and the suppression list (after a run, a forget). */
@@ -87,7 +91,7 @@ export class LiveProfiles implements TriggerProfileLookup {
       const zone = traits.timezone ?? traits.time_zone;
       result.set(profileId, {
         timeZone: typeof zone === 'string' ? zone : undefined,
-        consent: grants(known.consent?.json, this.purposes),
+        consent: grants(known.consent?.json, this.purposes, this.consentPolicy),
         suppressed: this.isSuppressed(profileId, traits),
         traits,
       });
@@ -134,17 +138,7 @@ function fold(known: Known, traits: JsonObject | null, consent: string | null, a
   if (consent !== null && (known.consent === undefined || known.consent.at <= at)) known.consent = { json: consent, at };
 }
 
-/** Purpose → granted, by Segment's consent rules (see the class comment). Category names match case-insensitively. */
-export function grants(consentJson: string | undefined, purposes: readonly string[]): Record<string, boolean> {
-  const all = (granted: boolean) => Object.fromEntries(purposes.map((purpose) => [purpose, granted]));
-  if (consentJson === undefined) return all(true);
-  let preferences: unknown;
-  try {
-    preferences = (JSON.parse(consentJson) as { categoryPreferences?: unknown }).categoryPreferences;
-  } catch {
-    return all(false);
-  }
-  if (typeof preferences !== 'object' || preferences === null) return all(true);
-  const lowered = new Map(Object.entries(preferences as Record<string, unknown>).map(([name, value]) => [name.toLowerCase(), value]));
-  return Object.fromEntries(purposes.map((purpose) => [purpose, lowered.get(purpose.toLowerCase()) === true]));
+/** Purpose → granted, by Segment's consent rules (core/privacy/consent-decision.ts; names match case-insensitively). */
+export function grants(consentJson: string | undefined, purposes: readonly string[], policy: ConsentPolicy = DEFAULT_CONSENT_POLICY): Record<string, boolean> {
+  return grantsByCategory(consentJson, purposes, policy);
 }

@@ -9,6 +9,7 @@ import type { RetryPolicy } from '../../sync/delivery/retry-policy.js';
 import type { StateStore } from '../../store/state/state-store.js';
 import type { TriggersConfig } from '../../config/trigger-schema.js';
 import type { SuppressionCheck } from '../../privacy/suppressions.js';
+import type { ConsentPolicy } from '../../privacy/consent-decision.js';
 import { parseCursor, readEventsAfter, type FeedCursor } from './event-feed.js';
 import { LiveProfiles } from './live-profiles.js';
 import { segmentChangesSince } from './segment-changes.js';
@@ -27,6 +28,8 @@ export interface TriggerRuntimeOptions {
   config: TriggersConfig;
   now: () => number;
   loadSuppressed: () => Promise<SuppressionCheck>;
+  /** `privacy.consent.required` of the mapping. @default not required */
+  consentPolicy?: ConsentPolicy;
   /** Events per engine commit. @default 5_000 */
   batchEvents?: number;
   onBatch?: (result: EngineBatchResult, events: number) => void;
@@ -53,7 +56,7 @@ export class TriggerRuntime {
   constructor(private readonly options: TriggerRuntimeOptions) {
     this.triggers = compileTriggers(options.config);
     const purposes = [...new Set(this.triggers.rules.map((rule) => rule.purpose))];
-    this.profiles = new LiveProfiles(options.duck, options.state, purposes, options.loadSuppressed);
+    this.profiles = new LiveProfiles(options.duck, options.state, purposes, options.loadSuppressed, options.consentPolicy);
     this.engine = new TriggerEngine({ triggers: this.triggers, repository: options.state.triggers, profiles: this.profiles, now: options.now });
   }
 

@@ -1,3 +1,4 @@
+import { consentPolicyOf } from '../../privacy/consent-decision.js';
 import { UserError } from '../../errors/user-error.js';
 import { redactEmails } from '../../privacy/redact-text.js';
 import { loadMappingSuppressions } from '../../privacy/suppressions.js';
@@ -37,7 +38,7 @@ export async function triggersTestJob(workspace: Workspace, options: TriggersTes
   const duck = (await workspace.events()).connection;
   const triggers = compileTriggers(config);
   const profiles = new LiveProfiles(duck, workspace.state, [...new Set(triggers.rules.map((rule) => rule.purpose))],
-    () => loadMappingSuppressions({ state: workspace.state, baseDir: workspace.baseDir, env: workspace.env }));
+    () => loadMappingSuppressions({ state: workspace.state, baseDir: workspace.baseDir, env: workspace.env }), consentPolicyOf(workspace.mapping));
   await profiles.refresh();
   const batchEvents = options.batchEvents ?? 5_000;
   let events = 0;

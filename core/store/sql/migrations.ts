@@ -14,6 +14,10 @@ import type { SqlDialect } from './sql-client.js';
  * Version 5 holds the trigger engine's state (trigger-state.ts): one row per
  * profile (its state as JSON), its pending timers, the outbox of actions,
  * hold counters and the event clock, all written by one transaction.
+ *
+ * Version 7 holds the audit trail (audit-log.ts): hash-chained entries, the
+ * one-row head each append locks and updates, and triggers that refuse
+ * UPDATE and DELETE on the entries.
  */
 export interface Migration {
   version: number;
@@ -113,6 +117,30 @@ const ACTION_DELIVERY = `
   ALTER TABLE trigger_outbox ADD COLUMN retry_at DOUBLE PRECISION;
   CREATE INDEX trigger_outbox_owed ON trigger_outbox(fired_at, id) WHERE outcome IS NULL;`;
 
+// seq is INTEGER in both (pg reads it back as a number); the head row exists from the start, so appends lock it.
+const AUDIT_TABLES = `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    mac TEXT
+  );
+  CREATE INDEX audit_log_kind ON audit_log(kind, seq);
+  CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+  INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${'0'.repeat(64)}');`;
+
+const AUDIT_APPEND_ONLY_SQLITE = `
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`;
+
+const AUDIT_APPEND_ONLY_POSTGRES = `
+  CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+  CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE PROCEDURE audit_log_refuse_change();`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sqlite: IDENTITY_AND_RUNS.replace('CREATE TABLE suppressions (key_hash TEXT PRIMARY KEY, reason TEXT NOT NULL, requested_at TEXT NOT NULL);', ''), postgres: IDENTITY_AND_RUNS },
   {
@@ -141,6 +169,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 5, sqlite: TRIGGER_TABLES, postgres: TRIGGER_TABLES },
   { version: 6, sqlite: ACTION_DELIVERY, postgres: ACTION_DELIVERY },
+  { version: 7, sqlite: `${AUDIT_TABLES}${AUDIT_APPEND_ONLY_SQLITE}`, postgres: `${AUDIT_TABLES}${AUDIT_APPEND_ONLY_POSTGRES}` },
 ];
 
 export function migrationsFor(dialect: SqlDialect, fromVersion: number): Array<{ version: number; sql: string }> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorError } from '../../errors/connector-error.js';
-import { redactEmails } from '../../privacy/redact-text.js';
+import { maskPii } from '../../privacy/mask-pii.js';
 import { fingerprint } from '../../sync/change-fingerprint.js';
 import type { AckedRecord } from '../../sync/planner.js';
 import type { PropertyValue, SinkChange } from '../../sync/sink.js';
@@ -188,7 +188,7 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
           const list = 'list' in change ? change.list : '';
           await tx.run(resolveOpen, [stamp, 'superseded', account, change.record.profileId, change.op, list]);
           await tx.run(`INSERT INTO dead_letters (account, sink_id, run_id, profile_id, record_key, op, list_key, fingerprint, change, error_code, error_message, failed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [account, sinkId, runId, change.record.profileId, change.record.key, change.op, list || null, fingerprint(change), JSON.stringify(change), error.code, redactEmails(error.message), stamp]);
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [account, sinkId, runId, change.record.profileId, change.record.key, change.op, list || null, fingerprint(change), JSON.stringify(change), error.code, maskPii(error.message), stamp]);
         }
       });
     },

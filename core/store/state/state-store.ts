@@ -1,5 +1,6 @@
 import type { SqlClient, SqlDialect } from '../sql/sql-client.js';
 import { createActionOutbox, type ActionOutbox } from './action-outbox.js';
+import { createAuditLog, type AuditLog } from './audit-log.js';
 import { createDeadLetters, type DeadLetters } from './dead-letters.js';
 import { createIdentityState, type IdentityState } from './identity-state.js';
 import { createLocks, type Locks } from './locks.js';
@@ -33,6 +34,8 @@ export interface StateStore {
   readonly actions: ActionOutbox;
   /** Acknowledged sink state of one vendor account (see sink-account-state.ts for the key). */
   account(account: string): SinkAccountState;
+  /** The tamper-evident audit trail (audit-log.ts; record and verify through core/audit/). */
+  readonly audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export function createStateStore(sql: SqlClient, now: () => number = Date.now): 
     triggers: createTriggerState(sql),
     actions: createActionOutbox(sql),
     account: (account) => createSinkAccountState(sql, account, now),
+    audit: createAuditLog(sql, now),
     close: () => sql.close(),
   };
 }

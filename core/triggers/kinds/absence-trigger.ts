@@ -1,6 +1,8 @@
 import { keyOf, matchesEvent, snapshotEvent } from '../event-matcher.js';
 import type { DefinitionOf, FieldSnapshot, Firing, KindContext, KindStep, TimerRequest, TriggerEvent, TriggerInput } from '../trigger-types.js';
-import { anyBetween } from './sorted-times.js';
+import { anyBetween, insertSorted } from './sorted-times.js';
+import { NOTHING } from './no-change.js';
+import { copyRecord, emptyRecord, withEntry } from './keyed-record.js';
 
 /**
  * Absence: one of `after`, then no `absent` within T (abandoned cart). A wait
@@ -39,18 +41,18 @@ export function absenceRelevant(definition: Definition, event: TriggerEvent): bo
 export function absenceStep(definition: Definition, state: AbsenceState, input: TriggerInput, context: KindContext): KindStep<AbsenceState> {
   const pruned = pruneAbsentSeen(state, context.watermark);
   if (input.type === 'timer') return onTimer(pruned, input.timerId, input.dueAt);
-  if (input.type !== 'event') return { state: pruned, firings: [], setTimers: [], cancelTimers: [] };
+  if (input.type !== 'event') return { state: pruned, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const { event } = input;
   // An event can be both (rare, but then it is an answer, not a new question).
   if (matchesEvent(definition.absent, event)) return onAbsent(definition, pruned, event);
   if (matchesEvent(definition.after, event)) return onAfter(definition, pruned, event);
-  return { state: pruned, firings: [], setTimers: [], cancelTimers: [] };
+  return { state: pruned, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
 }
 
 function onAbsent(definition: Definition, state: AbsenceState, event: TriggerEvent): KindStep<AbsenceState> {
   const key = keyOf(event, definition.key) ?? ANY_KEY;
   const time = event.timestamp;
-  const waits = { ...state.waits };
+  const waits = copyRecord(state.waits);
   const cancelTimers: string[] = [];
   for (const candidate of key === ANY_KEY ? Object.keys(waits) : [key]) {
     const list = waits[candidate];
@@ -64,28 +66,30 @@ function onAbsent(definition: Definition, state: AbsenceState, event: TriggerEve
     else waits[candidate] = kept;
   }
   const seen = [...(state.absentSeen[key] ?? []), time].slice(-MAX_ABSENT_SEEN);
-  return { state: { waits, absentSeen: { ...state.absentSeen, [key]: seen } }, firings: [], setTimers: [], cancelTimers };
+  return { state: { waits, absentSeen: withEntry(state.absentSeen, key, seen) }, firings: NOTHING, setTimers: NOTHING, cancelTimers };
 }
 
 function onAfter(definition: Definition, state: AbsenceState, event: TriggerEvent): KindStep<AbsenceState> {
   const key = keyOf(event, definition.key);
-  if (key === undefined) return { state, firings: [], setTimers: [], cancelTimers: [] };
+  if (key === undefined) return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const time = event.timestamp;
   const dueAt = time + definition.withinMs;
-  const answered = [...(state.absentSeen[key] ?? []), ...(state.absentSeen[ANY_KEY] ?? [])];
-  if (anyBetween(answered, time, dueAt, true)) return { state, firings: [], setTimers: [], cancelTimers: [] };
+  const answeredForKey = state.absentSeen[key];
+  const answeredForAny = state.absentSeen[ANY_KEY];
+  if ((answeredForKey !== undefined && anyBetween(answeredForKey, time, dueAt, true)) || (answeredForAny !== undefined && anyBetween(answeredForAny, time, dueAt, true))) {
+    return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
+  }
   const list = state.waits[key] ?? [];
-  if (list.some((wait) => wait.startedAt <= time && time <= wait.dueAt)) return { state, firings: [], setTimers: [], cancelTimers: [] };
+  if (list.some((wait) => wait.startedAt <= time && time <= wait.dueAt)) return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const fields = snapshotEvent(event, definition.eventPaths);
   const timerId = `${time}|${key}`;
   const setTimers: TimerRequest[] = [{ id: timerId, dueAt }];
   // A late `after` that happened before an open wait started moves the wait's start back.
   const later = list.findIndex((wait) => wait.startedAt > time && wait.startedAt <= dueAt);
   const cancelTimers: string[] = later >= 0 ? [(list[later] as AbsenceWait).timerId] : [];
-  const next = list.filter((_, index) => index !== later);
-  next.push({ startedAt: time, dueAt, timerId, fields });
-  next.sort((left, right) => left.startedAt - right.startedAt);
-  return { state: { ...state, waits: { ...state.waits, [key]: next } }, firings: [], setTimers, cancelTimers };
+  // Inserted after every wait that started no later: what a stable sort of the appended list gives.
+  const next = insertSorted(later >= 0 ? list.filter((_, index) => index !== later) : list, { startedAt: time, dueAt, timerId, fields }, startOf);
+  return { state: { ...state, waits: withEntry(state.waits, key, next) }, firings: NOTHING, setTimers, cancelTimers };
 }
 
 function onTimer(state: AbsenceState, timerId: string, dueAt: number): KindStep<AbsenceState> {
@@ -93,14 +97,16 @@ function onTimer(state: AbsenceState, timerId: string, dueAt: number): KindStep<
     const wait = list.find((candidate) => candidate.timerId === timerId);
     if (wait === undefined) continue;
     const rest = list.filter((candidate) => candidate !== wait);
-    const waits = { ...state.waits };
+    const waits = copyRecord(state.waits);
     if (rest.length === 0) delete waits[key];
     else waits[key] = rest;
     const firing: Firing = { matchKey: key, anchorAt: wait.startedAt, occurredAt: dueAt, dueAt, fields: wait.fields };
-    return { state: { ...state, waits }, firings: [firing], setTimers: [], cancelTimers: [] };
+    return { state: { ...state, waits }, firings: [firing], setTimers: NOTHING, cancelTimers: NOTHING };
   }
-  return { state, firings: [], setTimers: [], cancelTimers: [] };
+  return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
 }
+
+const startOf = (wait: AbsenceWait): number => wait.startedAt;
 
 /** An `absent` older than the watermark cannot answer a wait any more: only later `after` events can still arrive. */
 function pruneAbsentSeen(state: AbsenceState, watermark: number): AbsenceState {
@@ -113,7 +119,7 @@ function pruneAbsentSeen(state: AbsenceState, watermark: number): AbsenceState {
     }
   }
   if (!stale) return state;
-  const absentSeen: Record<string, number[]> = {};
+  const absentSeen = emptyRecord<number[]>();
   for (const key in state.absentSeen) {
     const kept = (state.absentSeen[key] as number[]).filter((time) => time >= watermark);
     if (kept.length > 0) absentSeen[key] = kept;

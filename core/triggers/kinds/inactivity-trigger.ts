@@ -1,5 +1,6 @@
 import { matchesEvent, snapshotEvent } from '../event-matcher.js';
 import type { DefinitionOf, FieldSnapshot, Firing, KindStep, TriggerEvent, TriggerInput } from '../trigger-types.js';
+import { NOTHING } from './no-change.js';
 
 /**
  * Inactivity: no activity for D after the last one. One timer per profile (a
@@ -33,17 +34,17 @@ export function inactivityRelevant(definition: Definition, event: TriggerEvent):
 export function inactivityStep(definition: Definition, state: InactivityState, input: TriggerInput): KindStep<InactivityState> {
   if (input.type === 'timer') {
     const last = state.lastActivityAt;
-    if (last === undefined || input.dueAt !== state.timerDueAt) return { state, firings: [], setTimers: [], cancelTimers: [] };
+    if (last === undefined || input.dueAt !== state.timerDueAt) return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
     const dueAt = last + definition.inactiveForMs;
-    if (dueAt > input.dueAt) return { state: { ...state, timerDueAt: dueAt }, firings: [], setTimers: [{ id: INACTIVITY_TIMER, dueAt }], cancelTimers: [] };
+    if (dueAt > input.dueAt) return { state: { ...state, timerDueAt: dueAt }, firings: NOTHING, setTimers: [{ id: INACTIVITY_TIMER, dueAt }], cancelTimers: NOTHING };
     const firing: Firing = { matchKey: '', anchorAt: last, occurredAt: input.dueAt, dueAt: input.dueAt, fields: state.fields };
-    return { state: { ...state, timerDueAt: undefined }, firings: [firing], setTimers: [], cancelTimers: [] };
+    return { state: { ...state, timerDueAt: undefined }, firings: [firing], setTimers: NOTHING, cancelTimers: NOTHING };
   }
-  if (input.type !== 'event' || !inactivityRelevant(definition, input.event)) return { state, firings: [], setTimers: [], cancelTimers: [] };
+  if (input.type !== 'event' || !inactivityRelevant(definition, input.event)) return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const time = input.event.timestamp;
-  if (state.lastActivityAt !== undefined && time <= state.lastActivityAt) return { state, firings: [], setTimers: [], cancelTimers: [] };
+  if (state.lastActivityAt !== undefined && time <= state.lastActivityAt) return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const fields = definition.eventPaths.length === 0 ? state.fields : snapshotEvent(input.event, definition.eventPaths);
-  if (state.timerDueAt !== undefined) return { state: { lastActivityAt: time, fields, timerDueAt: state.timerDueAt }, firings: [], setTimers: [], cancelTimers: [] };
+  if (state.timerDueAt !== undefined) return { state: { lastActivityAt: time, fields, timerDueAt: state.timerDueAt }, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const dueAt = time + definition.inactiveForMs;
-  return { state: { lastActivityAt: time, fields, timerDueAt: dueAt }, firings: [], setTimers: [{ id: INACTIVITY_TIMER, dueAt }], cancelTimers: [] };
+  return { state: { lastActivityAt: time, fields, timerDueAt: dueAt }, firings: NOTHING, setTimers: [{ id: INACTIVITY_TIMER, dueAt }], cancelTimers: NOTHING };
 }

@@ -1,6 +1,8 @@
 import { keyOf, matchesEvent, snapshotEvent } from '../event-matcher.js';
 import type { DefinitionOf, FieldSnapshot, Firing, KindContext, KindStep, TriggerEvent, TriggerInput } from '../trigger-types.js';
 import { insertSorted } from './sorted-times.js';
+import { NOTHING } from './no-change.js';
+import { copyRecord, emptyRecord, withEntry } from './keyed-record.js';
 
 /**
  * Repetition: at least N matching events within a sliding window or within one
@@ -31,21 +33,21 @@ export function repetitionRelevant(definition: Definition, event: TriggerEvent):
 
 export function repetitionStep(definition: Definition, state: RepetitionState, input: TriggerInput, context: KindContext): KindStep<RepetitionState> {
   const pruned = prune(definition, state, context.watermark);
-  if (input.type !== 'event' || !matchesEvent(definition.event, input.event)) return { state: pruned, firings: [], setTimers: [], cancelTimers: [] };
+  if (input.type !== 'event' || !matchesEvent(definition.event, input.event)) return { state: pruned, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const key = keyOf(input.event, definition.key);
-  if (key === undefined) return { state: pruned, firings: [], setTimers: [], cancelTimers: [] };
+  if (key === undefined) return { state: pruned, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const hit: RepetitionHit = { at: input.event.timestamp, fields: snapshotEvent(input.event, definition.eventPaths) };
   const hits = insertSorted(pruned.hits[key] ?? [], hit, (item) => item.at);
   const found = findRun(definition, hits);
-  if (found === undefined) return { state: { hits: { ...pruned.hits, [key]: hits } }, firings: [], setTimers: [], cancelTimers: [] };
+  if (found === undefined) return { state: { hits: withEntry(pruned.hits, key, hits) }, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const first = hits[found.start] as RepetitionHit;
   const last = hits[found.end] as RepetitionHit;
   const firing: Firing = { matchKey: key, anchorAt: first.at, occurredAt: last.at, dueAt: undefined, fields: last.fields };
   const rest = hits.slice(found.end + 1);
-  const next = { ...pruned.hits };
+  const next = copyRecord(pruned.hits);
   if (rest.length === 0) delete next[key];
   else next[key] = rest;
-  return { state: { hits: next }, firings: [firing], setTimers: [], cancelTimers: [] };
+  return { state: { hits: next }, firings: [firing], setTimers: NOTHING, cancelTimers: NOTHING };
 }
 
 /** The earliest N consecutive hits that fit one window or one session. */
@@ -83,7 +85,7 @@ function prune(definition: Definition, state: RepetitionState, watermark: number
     }
   }
   if (!stale) return state;
-  const hits: Record<string, RepetitionHit[]> = {};
+  const hits = emptyRecord<RepetitionHit[]>();
   for (const key in state.hits) {
     const kept = keep(state.hits[key] as RepetitionHit[]);
     if (kept.length > 0) hits[key] = kept;

@@ -1,4 +1,5 @@
 import type { DefinitionOf, Firing, KindStep, TriggerInput } from '../trigger-types.js';
+import { NOTHING } from './no-change.js';
 
 /**
  * Segment entered / exited. Segment changes come from runs and audiences with
@@ -16,11 +17,11 @@ export function segmentInitialState(): SegmentState {
 }
 
 export function segmentStep(definition: Definition, state: SegmentState, input: TriggerInput): KindStep<SegmentState> {
-  if (input.type !== 'segment' || input.change.segment !== definition.segment) return { state, firings: [], setTimers: [], cancelTimers: [] };
+  if (input.type !== 'segment' || input.change.segment !== definition.segment) return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const entered = input.change.change === 'entered';
-  if (state.member === entered) return { state, firings: [], setTimers: [], cancelTimers: [] };
+  if (state.member === entered) return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const next = { member: entered };
-  if (input.change.change !== definition.on) return { state: next, firings: [], setTimers: [], cancelTimers: [] };
+  if (input.change.change !== definition.on) return { state: next, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const firing: Firing = {
     matchKey: definition.segment,
     anchorAt: input.change.at,
@@ -28,5 +29,5 @@ export function segmentStep(definition: Definition, state: SegmentState, input: 
     dueAt: undefined,
     fields: { 'segment.id': definition.segment, 'segment.change': input.change.change },
   };
-  return { state: next, firings: [firing], setTimers: [], cancelTimers: [] };
+  return { state: next, firings: [firing], setTimers: NOTHING, cancelTimers: NOTHING };
 }

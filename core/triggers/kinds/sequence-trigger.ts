@@ -1,6 +1,8 @@
 import { keyOf, matchesEvent, snapshotEvent } from '../event-matcher.js';
 import type { DefinitionOf, FieldSnapshot, Firing, KindContext, KindStep, TimerRequest, TriggerEvent, TriggerInput } from '../trigger-types.js';
 import { anyBetween, insertSorted, latestAtOrBefore } from './sorted-times.js';
+import { NOTHING } from './no-change.js';
+import { emptyRecord, withEntry } from './keyed-record.js';
 
 /**
  * Sequence: `first`, then `then` within T, with no `without` in between.
@@ -28,7 +30,6 @@ export interface SequenceState {
 }
 
 type Definition = DefinitionOf<'sequence'>;
-const NONE: readonly string[] = [];
 
 export function sequenceInitialState(): SequenceState {
   return { keys: {} };
@@ -41,37 +42,47 @@ export function sequenceRelevant(definition: Definition, event: TriggerEvent): b
 export function sequenceStep(definition: Definition, state: SequenceState, input: TriggerInput, context: KindContext): KindStep<SequenceState> {
   const pruned = prune(definition, state, context.watermark);
   if (input.type === 'timer') return onTimer(definition, pruned, input.timerId, input.dueAt);
-  if (input.type !== 'event' || !sequenceRelevant(definition, input.event)) return { state: pruned, firings: [], setTimers: [], cancelTimers: NONE };
-  const key = keyOf(input.event, definition.key);
-  if (key === undefined) return { state: pruned, firings: [], setTimers: [], cancelTimers: NONE };
+  if (input.type !== 'event') return { state: pruned, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const { event } = input;
+  // Each matcher once per event: the same three answers decide relevance and the steps below.
+  const isWithout = definition.without !== undefined && matchesEvent(definition.without, event);
+  const isThen = matchesEvent(definition.then, event);
+  const isFirst = matchesEvent(definition.first, event);
+  if (!isWithout && !isThen && !isFirst) return { state: pruned, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
+  const key = keyOf(event, definition.key);
+  if (key === undefined) return { state: pruned, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const time = event.timestamp;
-  let entry: SequenceKeyState = pruned.keys[key] ?? { firsts: [], withouts: [], thens: [] };
+  const entry: SequenceKeyState | undefined = pruned.keys[key];
+  let firsts = entry?.firsts ?? [];
+  let withouts = entry?.withouts ?? [];
+  let thens = entry?.thens ?? [];
   const setTimers: TimerRequest[] = [];
-  if (definition.without !== undefined && matchesEvent(definition.without, event)) {
-    entry = { ...entry, withouts: insertSorted(entry.withouts, time, (value) => value) };
-  }
-  if (matchesEvent(definition.then, event)) {
-    const candidate = latestAtOrBefore(entry.firsts, time, true);
+  if (isWithout) withouts = insertSorted(withouts, time, timeOfValue);
+  if (isThen) {
+    const candidate = latestAtOrBefore(firsts, time, true);
     const armed = candidate !== undefined && time - candidate <= definition.withinMs;
     if (armed) setTimers.push({ id: timerId(key, time), dueAt: time });
     const then: SequenceThen = { at: time, armed, fields: snapshotEvent(event, definition.eventPaths) };
-    entry = { ...entry, thens: insertSorted(entry.thens, then, (item) => item.at) };
+    thens = insertSorted(thens, then, timeOfThen);
   }
-  if (matchesEvent(definition.first, event)) {
-    entry = { ...entry, firsts: insertSorted(entry.firsts, time, (value) => value) };
-    // A late `first` can open a window for a `then` already seen.
-    entry = {
-      ...entry,
-      thens: entry.thens.map((then) => {
-        if (then.armed || then.at <= time || then.at - time > definition.withinMs) return then;
-        setTimers.push({ id: timerId(key, then.at), dueAt: then.at });
-        return { ...then, armed: true };
-      }),
-    };
+  if (isFirst) {
+    firsts = insertSorted(firsts, time, timeOfValue);
+    // A late `first` can open a window for a `then` already seen (copied only when one is armed).
+    let rearmed: SequenceThen[] | undefined;
+    for (let index = 0; index < thens.length; index++) {
+      const then = thens[index] as SequenceThen;
+      if (then.armed || then.at <= time || then.at - time > definition.withinMs) continue;
+      setTimers.push({ id: timerId(key, then.at), dueAt: then.at });
+      rearmed ??= thens.slice();
+      rearmed[index] = { ...then, armed: true };
+    }
+    if (rearmed !== undefined) thens = rearmed;
   }
-  return { state: { keys: { ...pruned.keys, [key]: entry } }, firings: [], setTimers, cancelTimers: NONE };
+  return { state: { keys: withEntry(pruned.keys, key, { firsts, withouts, thens }) }, firings: NOTHING, setTimers: setTimers.length === 0 ? NOTHING : setTimers, cancelTimers: NOTHING };
 }
+
+const timeOfValue = (value: number): number => value;
+const timeOfThen = (then: SequenceThen): number => then.at;
 
 function onTimer(definition: Definition, state: SequenceState, id: string, dueAt: number): KindStep<SequenceState> {
   const separator = id.indexOf('|');
@@ -79,16 +90,16 @@ function onTimer(definition: Definition, state: SequenceState, id: string, dueAt
   const key = id.slice(separator + 1);
   const entry = state.keys[key];
   const then = entry?.thens.find((candidate) => candidate.armed && candidate.at === at);
-  if (entry === undefined || then === undefined) return { state, firings: [], setTimers: [], cancelTimers: NONE };
+  if (entry === undefined || then === undefined) return { state, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   const thens = entry.thens.filter((candidate) => candidate !== then);
   // Only the latest A before B need be checked: a C between it and B lies between every earlier A and B too.
   const first = latestAtOrBefore(entry.firsts, at, true);
   const matched = first !== undefined && at - first <= definition.withinMs && !anyBetween(entry.withouts, first, at, false);
-  if (!matched) return { state: { keys: { ...state.keys, [key]: { ...entry, thens } } }, firings: [], setTimers: [], cancelTimers: NONE };
+  if (!matched) return { state: { keys: withEntry(state.keys, key, { ...entry, thens }) }, firings: NOTHING, setTimers: NOTHING, cancelTimers: NOTHING };
   // Each A answers one B: the As before this B are used up.
   const firsts = entry.firsts.filter((time) => time >= at);
   const firing: Firing = { matchKey: key, anchorAt: first, occurredAt: at, dueAt, fields: then.fields };
-  return { state: { keys: { ...state.keys, [key]: { ...entry, firsts, thens } } }, firings: [firing], setTimers: [], cancelTimers: NONE };
+  return { state: { keys: withEntry(state.keys, key, { ...entry, firsts, thens }) }, firings: [firing], setTimers: NOTHING, cancelTimers: NOTHING };
 }
 
 function timerId(key: string, at: number): string {
@@ -109,7 +120,7 @@ function prune(definition: Definition, state: SequenceState, watermark: number):
     }
   }
   if (!stale) return state;
-  const keys: Record<string, SequenceKeyState> = {};
+  const keys = emptyRecord<SequenceKeyState>();
   for (const key in state.keys) {
     const entry = state.keys[key] as SequenceKeyState;
     const horizon = horizonOf(definition, entry, watermark);

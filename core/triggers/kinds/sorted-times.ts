@@ -21,5 +21,9 @@ export function latestAtOrBefore(times: readonly number[], at: number, strict: b
 }
 
 export function anyBetween(times: readonly number[], from: number, to: number, inclusive: boolean): boolean {
-  return times.some((time) => (inclusive ? time >= from && time <= to : time > from && time < to));
+  for (let index = 0; index < times.length; index++) {
+    const time = times[index] as number;
+    if (inclusive ? time >= from && time <= to : time > from && time < to) return true;
+  }
+  return false;
 }

@@ -1,0 +1,11 @@
+export { canonicalJson } from './canonical-json.js';
+export { entryHash, entryMac, sealEntry, readableEntry, GENESIS_HASH, type AuditDetail, type AuditEntry, type AuditKind, type StoredAuditEntry } from './audit-entry.js';
+export { auditKey, auditActor, AUDIT_KEY_VARIABLE, AUDIT_ACTOR_VARIABLE } from './audit-key.js';
+export { verifyChain, describeVerdict, type ChainVerdict, type ChainHead } from './verify-chain.js';
+export { exportLines } from './export-trail.js';
+export { verifyTrail, exportTrail, type TrailExport } from './audit-trail.js';
+export { appendAudit, type AuditTarget } from './append-audit.js';
+export { hashIdentifier, secretFingerprint } from './hash-identifier.js';
+export { recordRun, mappingHash, runCounts, type RunRecord } from './record-run.js';
+export { recordSync, recordErasure, recordTriggersFired, recordKeyRotation, type ErasureRecord, type KeyRotationRecord } from './record-events.js';
+export { recordApiLogin, loginAudit, type ApiLoginRecord, type LoginAudit, type LoginAuditOptions } from './api-logins.js';
