@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubSpotSimulator } from '../connectors/sinks/hubspot/index.js';
 import { serveLogRedaction } from '../cli/serve/log-redaction.js';
 import { basicAuth, INGEST_ENV, INGEST_MAPPING, startIngestServer } from './support/ingest-server.js';
-import { EVERYONE_MAPPING, queryState, REPO_ROOT, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
+import { EVERYONE_MAPPING, queryState, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
+import { segflow } from './support/segflow-cli.js';
 
 /**
  * The canary test (issue 11): canary e-mails, phones, card numbers, a HubSpot
@@ -69,18 +69,6 @@ function filesUnder(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
     const path = join(directory, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-function segflow(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
 

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubSpotSimulator } from '../connectors/sinks/hubspot/index.js';
 import { hubspotConnectionYaml, hubspotSecrets } from './support/hubspot-account.js';
-import { queryState, REPO_ROOT, temporaryDirectory, writeMapping } from './support/run-mapping.js';
+import { queryState, temporaryDirectory, writeMapping } from './support/run-mapping.js';
+import { segflow } from './support/segflow-cli.js';
 
 /**
  * The sync commands a marketing-ops user runs, end to end against a HubSpot
@@ -13,18 +13,6 @@ import { queryState, REPO_ROOT, temporaryDirectory, writeMapping } from './suppo
  * `dlq retry` sends it once the cause is fixed.
  */
 type Simulator = Awaited<ReturnType<typeof startHubSpotSimulator>>;
-
-function segflow(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('segflow run / plan / sync / dlq against a persistent vendor', () => {
   const directory = temporaryDirectory('sync-cli');

@@ -10,6 +10,7 @@ import type { EventStore } from '../../core/store/event-store.js';
 import type { WorkQueue } from './work-queue.js';
 import { registerTriggerMetrics } from './trigger-metrics.js';
 import { recordTriggersFired } from '../../core/audit/index.js';
+import { abortableSleep } from '../../core/sync/delivery/abortable-sleep.js';
 
 /**
  * Triggers inside `segflow serve`: on every tick, the events the loader
@@ -119,14 +120,4 @@ export async function startTriggerLoop(workspace: Workspace, store: EventStore, 
     await wired?.close();
     throw error;
   }
-}
-
-function abortableSleep(signal: AbortSignal): (ms: number) => Promise<void> {
-  return (ms) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

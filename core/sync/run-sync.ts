@@ -16,6 +16,7 @@ import type { SyncPlan } from './planner.js';
 import { planSink, syncSink, withRetries } from './sync-sink.js';
 import { asConnectorError, DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy.js';
 import type { Sink, SinkChange, SinkContext, SinkOperation } from './sink.js';
+import { abortableSleep } from './delivery/abortable-sleep.js';
 
 /**
  * One sync over every sink of a mapping: desired state from the run's
@@ -190,16 +191,6 @@ async function accountState(
 function describeFailure(wired: WiredSink, error: unknown): string {
   // Vendors echo records in messages: masked before the summary (and the run history) keeps them.
   return maskPii(error instanceof ConnectorError ? `${wired.mapping.id}: ${error.message}` : `${wired.mapping.id}: internal error: ${asConnectorError(error).message}`);
-}
-
-function abortableSleep(signal: AbortSignal): (ms: number) => Promise<void> {
-  return (ms) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }
 
 function examples(plan: SyncPlan, personal: ReadonlySet<string>): SinkSyncSummary['examples'] {
