@@ -37,7 +37,7 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1400 }, httpCredentials: { username: 'admin', password: env.DEMO_ADMIN_KEY } });
     const page = await context.newPage();
     await page.goto(`${server.url}/ui`);
-    await page.waitForFunction(() => document.querySelector('[data-live="events_accepted"]')?.getAttribute('data-value') === '40', undefined, { timeout: 20_000 });
+    await page.locator('[data-live="events_accepted"][data-value="40"]').waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(outDir, 'dashboard.png') });
     process.stdout.write(`${join(outDir, 'dashboard.png')}\n`);
   } finally {
