@@ -22,6 +22,7 @@ export function formatRunSummary(summary: RunSummary): string {
   const reconciles = events.read === events.accepted + events.quarantined + events.duplicates + suppressed;
   out.push(`\nread ${number(events.read)} = accepted ${number(events.accepted)} + quarantined ${number(events.quarantined)} + duplicates ${number(events.duplicates)}${suppressed > 0 ? ` + erased ${number(suppressed)}` : ''}${reconciles ? '' : '  (DOES NOT RECONCILE: please report)'}`);
   if (suppressed > 0) out.push(`erased people: ${number(suppressed)} record(s) of people on the suppression list dropped, not stored`);
+  if (summary.retention) out.push(`retention (${summary.retention.window}): ${number(summary.retention.purged)} event(s) from before ${summary.retention.before} deleted`);
   out.push(`events stored: ${number(events.storedTotal)} in total (${number(events.stored)} new)`);
   if (summary.quarantineFile) out.push(`quarantine: ${summary.quarantineFile}`);
   out.push(`profiles: ${number(summary.profiles)} (identity: ${number(summary.identity.merges)} merges, ${number(summary.identity.refusedLinks)} links refused by merge policy)`);

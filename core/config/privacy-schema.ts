@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Duration } from './durations.js';
 
 /**
  * The mapping's `privacy:` section. Input schema only (mapping-schema.ts
@@ -20,9 +21,16 @@ export const ConsentSettings = z
   })
   .describe('Consent categories and how a profile without consent data is treated.');
 
+export const RetentionSettings = z
+  .strictObject({
+    events: Duration.describe('Events older than this (before the run\'s clock) are deleted at the start of every run, e.g. 400d.'),
+  })
+  .describe('How long events are kept.');
+
 export const PrivacySection = z
   .strictObject({
     consent: ConsentSettings.default({ required: false }),
+    retention: RetentionSettings.optional(),
   })
   .describe('Privacy settings: consent enforcement for sinks, triggers and the profile API.');
 

@@ -1,3 +1,4 @@
+import { purgeExpiredEvents } from '../privacy/retention.js';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mapping } from '../config/mapping-schema.js';
@@ -45,6 +46,8 @@ export interface RunSummary {
   sources: SourceRunCounts[];
   events: { read: number; accepted: number; quarantined: number; duplicates: number; stored: number; storedTotal: number; suppressed?: number };
   quarantineFile: string | null;
+  /** Set when `privacy.retention.events` is: events older than `before` deleted by this run. */
+  retention?: { window: string; before: string; purged: number };
   identity: StitchSummary;
   profiles: number;
   features: string[];
@@ -87,6 +90,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       // Committed batches stay; the rest is read again next run.
       throw new UserError(`run interrupted: ${sources.reduce((total, counts) => total + counts.accepted, 0).toLocaleString('en-US')} records ingested by this run are stored; run again to finish (nothing is read twice)`);
     }
+    const window = mapping.privacy?.retention?.events;
+    const retention = window === undefined ? undefined : { window, ...(await purgeExpiredEvents(duck, options.now() - durationMs(window))) };
     const identity = await timed('identity', () => stitchProfiles(duck, state, mapping.identity.merge_user_ids, runId, options.now));
     const asOf = await resolveAsOf(duck, mapping.features.as_of, options.now());
     const features = await timed('features', async () => {
@@ -131,6 +136,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunSummary>
       asOf: new Date(asOf).toISOString(),
       sources,
       events: { read: sum('read'), accepted: sum('accepted'), quarantined: sum('quarantined'), duplicates: sum('duplicates'), stored: sum('events'), storedTotal, ...(suppressed > 0 ? { suppressed } : {}) },
+      ...(retention ? { retention } : {}),
       quarantineFile,
       identity,
       profiles,
