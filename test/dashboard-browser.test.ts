@@ -85,4 +85,13 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(async () => Number(await cell.getAttribute('data-value')), { timeout: 20_000 }).toBe(11);
     expect(await page.locator('[data-live="last_run"]').textContent()).toMatch(/succeeded/);
   });
+
+  it('writes admin logins to the audit trail, the key as a fingerprint only', async () => {
+    expect((await fetch(`${server.server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).status).toBe(200);
+    expect((await fetch(`${server.server.url}/metrics`, { headers: { authorization: 'Bearer wrong-key-0123456789' } })).status).toBe(401);
+    // The first acceptance of a key is written at once; refusals are folded until the next flush (at stop).
+    const logins = (await server.workspace.state.audit.entries()).filter((entry) => entry.kind === 'api_login');
+    expect(logins.length).toBeGreaterThan(0);
+    expect(JSON.stringify(logins)).not.toContain(ADMIN_KEY);
+  });
 });

@@ -18,12 +18,13 @@ import { startProfileService, type ProfileService } from './profile-service.js';
 import { registerProfileRoutes } from './profile-routes.js';
 import { startTriggerLoop, type TriggerLoop } from './trigger-loop.js';
 import { createKeyRing } from './api-key-auth.js';
-import { createAuthGate } from './auth-gate.js';
+import { createAuthGate, type AuthGate } from './auth-gate.js';
+import { loginAudit } from '../../core/audit/index.js';
 import { adminAccess, registerAdminRoutes } from './admin-auth.js';
 import { serveLogRedaction } from './log-redaction.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import { liveAlerts, liveCounters } from './live-counters.js';
-import { basicPassword } from './api-key-auth.js';
+import { basicPassword, presentedKey } from './api-key-auth.js';
 
 export interface ServeOptions {
   host: string;
@@ -90,7 +91,24 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   // Keys are hashed as they are resolved: only digests live on in the server.
   const profileKeys = (profileApi?.api_keys ?? []).map((key, index) => digestSecret(resolveSecret(key, workspace.env, `serve.profile_api.api_keys[${index}]`)));
   const ring = createKeyRing([...profileKeys.map((digest) => ({ digest, scope: 'profile' as const })), ...adminKeys.map((digest) => ({ digest, scope: 'admin' as const }))]);
-  const gate = createAuthGate({ ring, limits: workspace.mapping.serve?.rate_limits, now: options.rateLimitClock ?? (() => performance.now()) });
+  const plainGate = createAuthGate({ ring, limits: workspace.mapping.serve?.rate_limits, now: options.rateLimitClock ?? (() => performance.now()) });
+  // Every Bearer login (profile API, /metrics) goes to the audit trail: a key's first acceptance each hour at once, the rest folded per minute.
+  const logins = loginAudit(workspace, { now: workspace.now });
+  const gate: AuthGate = {
+    ...plainGate,
+    bearer(request, scope) {
+      const verdict = plainGate.bearer(request, scope);
+      const presented = presentedKey(request.headers);
+      void logins.note({
+        ...(presented === undefined ? {} : { credential: presented }), endpoint: scope, outcome: verdict.ok ? 'accepted' : 'refused',
+        ...(verdict.ok ? { scope } : { reason: verdict.status === 403 ? 'wrong scope' : verdict.status === 429 ? 'rate limited' : presented === undefined ? 'missing' : 'unknown key' }),
+        knownKey: verdict.ok || verdict.status === 403,
+      }).catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'audit entry for an API login failed'));
+      return verdict;
+    },
+  };
+  const loginFlush = setInterval(() => void logins.flush().catch(() => undefined), 60_000);
+  loginFlush.unref();
   try {
     for (const config of configs) {
       const writer = await openSpoolWriter(spoolDirectory(workspace.stateDir, config.id));
@@ -213,6 +231,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     triggers,
     close: () => (closing ??= (async () => {
       clearInterval(backlogTimer);
+      clearInterval(loginFlush);
       // No new scheduled runs; a running one stops at its next checkpoint (committed work stays).
       await scheduler?.stop();
       // In-flight requests finish (each waits for its fsync) before close resolves.
@@ -222,6 +241,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
       // The last events loaded go through the triggers before the sinks close.
       await triggers?.step().catch((error: unknown) => log('warn', 'last trigger step failed; the next start resumes it', { error: (error as Error).message }));
       await triggers?.stop();
+      await logins.flush().catch((error: unknown) => log('warn', 'audit entry for API logins failed', { error: (error as Error).message }));
       logger.info({ accepted, loaded: loader.totals.loaded }, 'stopped');
     })()),
   };
