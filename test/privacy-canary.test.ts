@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubSpotSimulator } from '../connectors/sinks/hubspot/index.js';
 import { serveLogRedaction } from '../cli/serve/log-redaction.js';
 import { basicAuth, INGEST_ENV, INGEST_MAPPING, startIngestServer } from './support/ingest-server.js';
-import { EVERYONE_MAPPING, queryState, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
+import { EVERYONE_MAPPING, EVERYONE_SECTIONS, queryState, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 import { segflow } from './support/segflow-cli.js';
 
 /**
@@ -106,14 +106,7 @@ sources:
   - id: web
     type: segment-files
     path: events.jsonl
-features:
-  include: [frequency]
-segments:
-  - id: all
-    model: rules
-    name: Everyone
-    rule: frequency >= 0
-sinks:
+${EVERYONE_SECTIONS}sinks:
   - id: crm
     type: hubspot
     base_url: ${simulator.url}

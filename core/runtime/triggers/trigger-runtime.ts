@@ -62,7 +62,7 @@ export class TriggerRuntime {
 
   async start(): Promise<void> {
     await this.profiles.refresh();
-    this.cursor = parseCursor(await this.options.state.meta.get(FEED_CURSOR_KEY));
+    await this.loadCursor();
   }
 
   /** Feeds every event stored since the last feed, one engine commit per batch. */
