@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { axeViolations } from './support/axe-audit.js';
 import { basicAuth, INGEST_ENV, startIngestServer, WRITE_KEY, type IngestServer } from './support/ingest-server.js';
 import { EVERYONE_SECTIONS, temporaryDirectory } from './support/run-mapping.js';
 
@@ -84,6 +85,10 @@ describe('the dashboard in Chromium', () => {
     await post([track(7, 1), track(8, 1), track(9, 1)]);
     await expect.poll(async () => Number(await cell.getAttribute('data-value')), { timeout: 20_000 }).toBe(11);
     expect(await page.locator('[data-live="last_run"]').textContent()).toMatch(/succeeded/);
+  });
+
+  it('breaks none of axe-core\'s WCAG 2.1 A and AA rules, live panel included', async () => {
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('writes admin logins to the audit trail, the key as a fingerprint only', async () => {

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCommand } from '../cli/commands/report.js';
 import type { RunJobSummary } from '../core/runtime/run-job.js';
+import { axeViolations } from './support/axe-audit.js';
 import { REPO_ROOT, runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
 /**
@@ -167,6 +168,10 @@ describe('the report of the retail demo in Chromium', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as unknown as FocusedDocument).document.activeElement?.getAttribute('href'))).toBe('#run');
+  });
+
+  it('breaks none of axe-core\'s WCAG 2.1 A and AA rules', async () => {
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('carries no email address and no profile id, though the summary has both', () => {
