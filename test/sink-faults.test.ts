@@ -26,7 +26,7 @@ describe.each(CASES)('sink faults: $name', ({ driver, harness }) => {
   });
 
   it('5xx, a 429 storm, a token expiry and 1% rejections: good records applied, rejected ones dead-lettered with the reason', async () => {
-    simulator = await harness.startSimulator({ seed: 5, limits: { requests: 2_000, intervalMs: 10_000, latencyMs: 5 } });
+    simulator = await harness.startSimulator({ seed: 5, limits: { requests: 400, intervalMs: 2_000, latencyMs: 5 } });
     const sink = harness.createSink(simulator.sinkConfig);
     const state = await openStateStore(driver.location(harness.name));
     const fields = harness.fields;
@@ -36,7 +36,7 @@ describe.each(CASES)('sink faults: $name', ({ driver, harness }) => {
     const rejecting = harness.supports.perRecordRejection !== false;
     const rejected = new Set(rejecting ? desired.filter((_, index) => index % 100 === 37).map((record) => record.key) : []);
     simulator.view.setFaults({ serverErrorRate: 0.1, throttleUntil: Date.now() + 1_500, rejectKeys: rejected });
-    const expiry = setTimeout(() => simulator?.view.expireTokens(), 2_000);
+    const expiry = setTimeout(() => simulator?.view.expireTokens(), 1_000);
 
     const run = await syncOnce({ sink, state, desired, spec: scenarioSpec(fields), policy: { maxAttempts: 8 } });
     clearTimeout(expiry);

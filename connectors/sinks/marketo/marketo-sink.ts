@@ -30,6 +30,7 @@ export function createMarketoSink(rawConfig: unknown, options: MarketoSinkOption
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     now: options.now ?? Date.now,
+    rateWindowMs: config.limits.intervalMs,
     fetch: options.fetch,
   });
   let fieldLengths: ReadonlyMap<string, number> = new Map();

@@ -30,6 +30,10 @@ describe('Marketo request-level codes → taxonomy', () => {
     expect(decideRequestError(code, NOON_CENTRAL)).toMatchObject(expected);
   });
 
+  it('606 waits the window the subscription is configured with', () => {
+    expect(decideRequestError('606', NOON_CENTRAL, 5_000)).toMatchObject({ retryAfterMs: 5_000 });
+  });
+
   it('607 waits until midnight US Central in summer time too (CDT, UTC-5)', () => {
     expect(decideRequestError('607', Date.parse('2026-07-01T04:30:00Z'))).toMatchObject({ retryAfterMs: 30 * 60_000 });
   });

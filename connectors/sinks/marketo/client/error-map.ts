@@ -16,7 +16,11 @@ export type RequestErrorDecision =
   | { action: 'refresh-token' }
   | { action: 'fail'; kind: FailureKind; reason: string; throttled: boolean; retryAfterMs?: number };
 
-/** Marketo counts 100 calls in a rolling 20 s window; without its start, the whole window is the safe wait. */
+/**
+ * Marketo counts 100 calls in a rolling 20 s window; without its start, the
+ * whole window is the safe wait. A subscription configured with another
+ * window (`limits.interval_ms`) waits that window instead.
+ */
 export const RATE_WINDOW_RETRY_MS = 20_000;
 /** A 615 clears as soon as one of the 10 in-flight calls answers. */
 export const CONCURRENCY_RETRY_MS = 1_500;
@@ -67,17 +71,17 @@ const REQUEST_CODES: Readonly<Record<string, CodeRule>> = {
   '1029': { kind: 'retryable', reason: 'bulk_queue_full' },
 };
 
-export function decideRequestError(code: string, now: number): RequestErrorDecision {
+export function decideRequestError(code: string, now: number, rateWindowMs = RATE_WINDOW_RETRY_MS): RequestErrorDecision {
   if (REFRESH_CODES.has(code)) return { action: 'refresh-token' };
   const rule = REQUEST_CODES[code];
   if (!rule) return { action: 'fail', kind: 'retryable', reason: 'unknown_code', throttled: false };
   const decision: RequestErrorDecision = { action: 'fail', kind: rule.kind, reason: rule.reason, throttled: rule.throttled ?? false };
-  if (rule.retryAfter) decision.retryAfterMs = retryAfterMs(rule.retryAfter, now);
+  if (rule.retryAfter) decision.retryAfterMs = retryAfterMs(rule.retryAfter, now, rateWindowMs);
   return decision;
 }
 
-function retryAfterMs(hint: RetryHint, now: number): number {
-  if (hint === 'rate-window') return RATE_WINDOW_RETRY_MS;
+function retryAfterMs(hint: RetryHint, now: number, rateWindowMs: number): number {
+  if (hint === 'rate-window') return rateWindowMs;
   if (hint === 'concurrency') return CONCURRENCY_RETRY_MS;
   return msUntilCentralMidnight(now);
 }

@@ -18,6 +18,8 @@ export interface MarketoClientOptions {
   clientId: string;
   clientSecret: string;
   now: () => number;
+  /** The rolling window Marketo counts calls in: how long a 606 waits. @default 20000 */
+  rateWindowMs?: number;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
   /** @default 'sink:marketo' */
@@ -137,7 +139,7 @@ export function createMarketoClient(options: MarketoClientOptions): MarketoClien
       };
     }
     const first = envelope.errors?.[0] ?? { code: 'none', message: 'success:false without errors' };
-    const decision = decideRequestError(first.code, options.now());
+    const decision = decideRequestError(first.code, options.now(), options.rateWindowMs);
     if (decision.action === 'refresh-token') return { outcome: 'token-rejected', code: first.code };
     const requestId = envelope.requestId ? ` (requestId ${envelope.requestId})` : '';
     throw fail(decision.kind, decision.reason, `Marketo answered ${first.code} "${first.message ?? ''}" to ${where}${requestId}.`, {
