@@ -52,36 +52,53 @@ export function trendsSection(input: ReportInput): SectionView | undefined {
   return blocks.length === 0 ? undefined : { id: 'trends', title: 'Trends and drift', blocks };
 }
 
-/** The monitored segments' shares run after run with EWMA limits and the CUSUM sums, from the run history. */
+/**
+ * The monitored segments' shares run after run, as the monitor judged them:
+ * the first `baselineRuns` runs set the mean and σ (Phase I, drawn as the
+ * share alone), and EWMA and CUSUM chart the runs after them (Phase II), so
+ * a pin on the chart is an alarm the table reports, never a baseline run
+ * judged against itself.
+ */
 function segmentShareCharts(input: ReportInput): Block[] {
   const statuses = input.run.summary.analysis?.segmentShares ?? [];
   if (statuses.length === 0) return [];
   const runs = input.history.map((run) => run.runId);
-  const blocks: Block[] = [table('Segment share monitoring', ['Segment', 'Status', 'Baseline mean', 'σ', 'Alarm'], statuses.map((status) => status.status === 'monitored'
-    ? [status.segment, status.status, status.mean, status.sigma, status.alarm ? 'alarm' : 'in control']
-    : [status.segment, status.status, null, null, status.reason]))];
+  const blocks: Block[] = [table('Segment share monitoring', ['Segment', 'Status', 'Baseline runs', 'Baseline mean', 'σ', 'Alarm'], statuses.map((status) => status.status === 'monitored'
+    ? [status.segment, status.status, status.baselineRuns, status.mean, status.sigma, status.alarm ? 'alarm' : 'in control']
+    : [status.segment, status.status, null, null, null, status.reason]))];
   for (const status of statuses) {
     if (status.status !== 'monitored') continue;
     const series = input.history.map((run) => (run.profiles > 0 ? (run.segments.find((segment) => segment.id === status.segment)?.size ?? 0) / run.profiles : 0));
-    const ewma = ewmaChart(series, { mean: status.mean, sigma: status.sigma });
-    const cusum = cusumChart(series, { mean: status.mean, sigma: status.sigma });
-    const rows: Cell[][] = runs.map((runId, index) => [runId, series[index] ?? null, ewma.statistic[index] ?? null, ewma.lower[index] ?? null, ewma.upper[index] ?? null, cusum.upper[index] ?? null, cusum.lower[index] ?? null, cusum.threshold]);
+    const baseline = Math.min(status.baselineRuns, series.length);
+    const limits = { mean: status.mean, sigma: status.sigma };
+    const ewma = ewmaChart(series.slice(baseline), limits);
+    const cusum = cusumChart(series.slice(baseline), limits);
+    /** A Phase II value at its run's place; null over the baseline. */
+    const atRun = (values: ArrayLike<number>, index: number): number | null => (index < baseline ? null : values[index - baseline] ?? null);
+    const rows: Cell[][] = runs.map((runId, index) => [runId, index < baseline ? 'baseline' : 'monitored', series[index] ?? null,
+      atRun(ewma.statistic, index), atRun(ewma.lower, index), atRun(ewma.upper, index), atRun(cusum.upper, index), atRun(cusum.lower, index), index < baseline ? null : cusum.threshold]);
+    const drawn = (values: ArrayLike<number>) => runs.map((_, index) => {
+      const value = atRun(values, index);
+      return value === null ? null : round(value, 4);
+    });
+    const alarms = [...new Set([...ewma.alarms, ...cusum.upperAlarms, ...cusum.lowerAlarms])].sort((a, b) => a - b);
     blocks.push(chart({
       id: `share-${status.segment}`, title: `Share of ${status.segment}: EWMA and CUSUM`,
-      summary: `Line chart of the segment's share per run (circles), its EWMA (solid) between dashed control limits, and the CUSUM sums (dotted) against the threshold; alarms are marked with a pin.`,
+      summary: `Line chart of the segment's share per run (circles); the first ${baseline} runs are the baseline that sets the mean and σ, and from the next run on its EWMA (solid) runs between dashed control limits, with the CUSUM sums (dotted) against the threshold ${round(cusum.threshold, 4)}; ${alarms.length === 0 ? 'no run raised an alarm' : `alarms are marked with a pin (${alarms.length} run${alarms.length === 1 ? '' : 's'})`}.`,
       option: {
         grid: { containLabel: true, left: 8, right: 8, top: 48, bottom: 8 }, tooltip: { trigger: 'axis' }, legend: { top: 0 },
         xAxis: { type: 'category', data: runs.map((_, index) => `run ${index + 1}`) }, yAxis: [{ type: 'value', name: 'share' }, { type: 'value', name: 'CUSUM', splitLine: { show: false } }],
         series: [
-          { type: 'line', name: 'share', data: series.map((value) => round(value, 4)), symbol: 'circle', lineStyle: { opacity: 0.3 } },
-          { type: 'line', name: 'EWMA', data: Array.from(ewma.statistic, (value) => round(value, 4)), markPoint: { symbol: 'pin', data: ewma.alarms.map((index) => ({ coord: [index, round(ewma.statistic[index] ?? 0, 4)], value: 'alarm' })) } },
-          { type: 'line', name: 'lower limit', data: Array.from(ewma.lower, (value) => round(value, 4)), showSymbol: false, lineStyle: { type: 'dashed' } },
-          { type: 'line', name: 'upper limit', data: Array.from(ewma.upper, (value) => round(value, 4)), showSymbol: false, lineStyle: { type: 'dashed' } },
-          { type: 'line', name: 'CUSUM up', yAxisIndex: 1, data: Array.from(cusum.upper, (value) => round(value, 4)), lineStyle: { type: 'dotted' } },
-          { type: 'line', name: 'CUSUM down', yAxisIndex: 1, data: Array.from(cusum.lower, (value) => round(value, 4)), lineStyle: { type: 'dotted' } },
+          { type: 'line', name: 'share', data: series.map((value) => round(value, 4)), symbol: 'circle', lineStyle: { opacity: 0.3 },
+            markArea: baseline > 0 ? { silent: true, itemStyle: { opacity: 0.08 }, data: [[{ name: 'baseline', xAxis: 0 }, { xAxis: baseline - 1 }]] } : undefined },
+          { type: 'line', name: 'EWMA', data: drawn(ewma.statistic), markPoint: { symbol: 'pin', data: alarms.map((index) => ({ coord: [index + baseline, round(ewma.statistic[index] ?? 0, 4)], value: 'alarm' })) } },
+          { type: 'line', name: 'lower limit', data: drawn(ewma.lower), showSymbol: false, lineStyle: { type: 'dashed' } },
+          { type: 'line', name: 'upper limit', data: drawn(ewma.upper), showSymbol: false, lineStyle: { type: 'dashed' } },
+          { type: 'line', name: 'CUSUM up', yAxisIndex: 1, data: drawn(cusum.upper), lineStyle: { type: 'dotted' } },
+          { type: 'line', name: 'CUSUM down', yAxisIndex: 1, data: drawn(cusum.lower), lineStyle: { type: 'dotted' } },
         ],
       },
-      table: { caption: `Share of ${status.segment} per run`, columns: ['Run', 'Share', 'EWMA', 'Lower limit', 'Upper limit', 'CUSUM up', 'CUSUM down', 'CUSUM threshold'], rows },
+      table: { caption: `Share of ${status.segment} per run`, columns: ['Run', 'Phase', 'Share', 'EWMA', 'Lower limit', 'Upper limit', 'CUSUM up', 'CUSUM down', 'CUSUM threshold'], rows },
     }));
   }
   return blocks;

@@ -19,6 +19,8 @@ export type SegmentKpiStatus =
   | {
       segment: string;
       status: 'monitored';
+      /** The first runs that set mean and σ (Phase I); the charts start after them. */
+      baselineRuns: number;
       mean: number;
       sigma: number;
       /** Run index (into the whole series) of the first alarm, if any. */
@@ -54,6 +56,7 @@ function monitorOne(segment: string, values: readonly number[], baselineRuns: nu
   return {
     segment,
     status: 'monitored',
+    baselineRuns,
     mean,
     sigma,
     ewmaFirstAlarm,
