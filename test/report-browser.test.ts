@@ -170,6 +170,32 @@ describe('the report of the retail demo in Chromium', () => {
     expect(await page.evaluate(() => (globalThis as unknown as FocusedDocument).document.activeElement?.getAttribute('href'))).toBe('#run');
   });
 
+  it('prints to PDF: charts keep their size, tables show every row, the contents are left out', async () => {
+    await page.emulateMedia({ media: 'print' });
+    try {
+      const layout = await page.evaluate(() => {
+        interface Box { getBoundingClientRect(): { height: number }; scrollHeight: number; clientHeight: number }
+        const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<Box>; querySelector(selector: string): Box | null } }).document;
+        const charts = Array.from(doc.querySelectorAll('[data-chart]'), (element) => element.getBoundingClientRect().height);
+        // A table cut by its scroll box on screen must show all of itself on paper.
+        const clipped = Array.from(doc.querySelectorAll('.table-wrap')).filter((element) => element.scrollHeight > element.clientHeight + 1).length;
+        const nav = doc.querySelector('nav');
+        return { charts, clipped, navHeight: nav === null ? 0 : nav.getBoundingClientRect().height };
+      });
+      expect(layout.charts.length).toBeGreaterThanOrEqual(14);
+      for (const height of layout.charts) expect(height).toBeGreaterThan(100);
+      expect(layout.clipped).toBe(0);
+      expect(layout.navHeight).toBe(0);
+      const pdf = await page.pdf({ format: 'A4', printBackground: true });
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      // One page per section at least (each section starts a page).
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+      expect(pages).toBeGreaterThanOrEqual(await page.locator('main > section').count());
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+  });
+
   it('breaks none of axe-core\'s WCAG 2.1 A and AA rules', async () => {
     expect(await axeViolations(page)).toEqual([]);
   });
