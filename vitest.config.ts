@@ -10,14 +10,14 @@ import { defineConfig } from 'vitest/config';
  * An order, not a filter: a file missing here still runs, only later.
  */
 const HEAVIEST_FIRST = [
-  'test/sink-faults.test.ts',
-  'test/source-contract.test.ts',
   'test/sink-crash.test.ts',
+  'test/source-contract.test.ts',
   'test/model-stability.test.ts',
   'test/forget-sinks.test.ts',
   'test/sink-contract.test.ts',
   'connectors/sources/synthetic/synthetic-source.test.ts',
   'test/crash-safety.test.ts',
+  'test/sink-faults.test.ts',
   'test/sync-cli.test.ts',
   'test/trigger-crash.test.ts',
   'test/forget-lasting.test.ts',
