@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { secretFingerprint } from '../core/audit/index.js';
 import { axeViolations } from './support/axe-audit.js';
 import { basicAuth, INGEST_ENV, startIngestServer, WRITE_KEY, type IngestServer } from './support/ingest-server.js';
 import { EVERYONE_SECTIONS, temporaryDirectory } from './support/run-mapping.js';
@@ -98,5 +99,8 @@ describe('the dashboard in Chromium', () => {
     const logins = (await server.workspace.state.audit.entries()).filter((entry) => entry.kind === 'api_login');
     expect(logins.length).toBeGreaterThan(0);
     expect(JSON.stringify(logins)).not.toContain(ADMIN_KEY);
+    // The browser's Basic login to /ui is in the trail too, under the key's fingerprint.
+    const dashboard = logins.map((entry) => JSON.parse(entry.detail) as Record<string, unknown>).filter((detail) => detail.endpoint === 'dashboard');
+    expect(dashboard).toContainEqual(expect.objectContaining({ outcome: 'accepted', scope: 'admin', keyFingerprint: secretFingerprint(ADMIN_KEY) }));
   });
 });

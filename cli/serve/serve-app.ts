@@ -23,6 +23,7 @@ import { loginAudit } from '../../core/audit/index.js';
 import { adminAccess, registerAdminRoutes } from './admin-auth.js';
 import { serveLogRedaction } from './log-redaction.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
+import { ingestBudgets } from './ingest-login-audit.js';
 import { liveAlerts, liveCounters } from './live-counters.js';
 import { basicPassword, presentedKey } from './api-key-auth.js';
 
@@ -192,7 +193,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
     if (reply.statusCode >= 400) request.log.info({ method: request.method, path: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, 'request refused');
   });
   let accepted = 0;
-  const budgets = { admit: gate.admitIngest, refused: gate.refused };
+  const budgets = ingestBudgets(gate, logins, (error) => logger.warn({ error: error.message }, 'audit entry for an ingest login failed'));
   await registerSegmentApiRoutes(app, { endpoints, now: workspace.now, ...budgets, onAccepted: (source, events) => { accepted += events; metrics.eventsAccepted(source, events); } });
   if (cohortEndpoints.length > 0) await registerMixpanelCohortRoutes(app, { endpoints: cohortEndpoints, now: workspace.now, ...budgets });
   await registerAdminRoutes(app, {
@@ -214,7 +215,18 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
   await registerDashboardRoutes(app, {
     workspace, queue,
     // A browser sends the admin key as the Basic password (it asks once); scripts as a Bearer token.
-    isAdmin: (headers) => access === 'loopback-open' || gate.holds(headers, 'admin') || gate.holds({ authorization: `Bearer ${basicPassword(headers) ?? ''}` }, 'admin'),
+    isAdmin: (headers) => {
+      if (access === 'loopback-open') return true;
+      const bearer = gate.holds(headers, 'admin');
+      const password = bearer ? undefined : basicPassword(headers);
+      const ok = bearer || gate.holds({ authorization: `Bearer ${password ?? ''}` }, 'admin');
+      const credential = bearer ? presentedKey(headers) : password;
+      void logins.note({
+        ...(credential === undefined ? {} : { credential }), endpoint: 'dashboard', outcome: ok ? 'accepted' : 'refused',
+        ...(ok ? { scope: 'admin' } : { reason: credential === undefined ? 'missing' : 'unknown key' }), knownKey: ok,
+      }).catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'audit entry for a dashboard login failed'));
+      return ok;
+    },
     counters: () => liveCounters(live),
     alerts: () => liveAlerts(live),
   });

@@ -1,6 +1,6 @@
 import type { StoredAuditEntry } from './audit-entry.js';
 import { appendAudit, type AuditTarget } from './append-audit.js';
-import { secretFingerprint } from './hash-identifier.js';
+import { digestFingerprint, secretFingerprint } from './hash-identifier.js';
 
 /**
  * API logins in the trail (ingest write keys, profile-API keys). The actor
@@ -20,6 +20,8 @@ import { secretFingerprint } from './hash-identifier.js';
 export interface ApiLoginRecord {
   /** The credential presented; absent or empty when none was sent. */
   credential?: string;
+  /** Instead of `credential`: the SHA-256 of a key the server matched by digest (ingest write keys are kept only so). */
+  keyDigest?: Uint8Array;
   /** The endpoint family: `ingest`, `profile`, `admin`, `metrics`. */
   endpoint: string;
   outcome: 'accepted' | 'refused';
@@ -33,7 +35,7 @@ export interface ApiLoginRecord {
   count?: number;
 }
 
-type FoldedLogin = Omit<ApiLoginRecord, 'credential' | 'knownKey'> & { keyFingerprint?: string; count: number; distinctCredentials?: Set<string> };
+type FoldedLogin = Omit<ApiLoginRecord, 'credential' | 'keyDigest' | 'knownKey'> & { keyFingerprint?: string; count: number; distinctCredentials?: Set<string> };
 
 export function recordApiLogin(target: AuditTarget, login: ApiLoginRecord): Promise<StoredAuditEntry> {
   return appendLogin(target, folded(login));
@@ -90,8 +92,8 @@ export function loginAudit(target: AuditTarget, options: LoginAuditOptions): Log
 const MAX_DISTINCT = 10_000;
 
 function folded(login: ApiLoginRecord): FoldedLogin {
-  const { credential, knownKey, ...rest } = login;
-  const fingerprint = credential === undefined || credential === '' ? undefined : secretFingerprint(credential);
+  const { credential, keyDigest, knownKey, ...rest } = login;
+  const fingerprint = credential !== undefined && credential !== '' ? secretFingerprint(credential) : keyDigest !== undefined ? digestFingerprint(keyDigest) : undefined;
   const base = { ...rest, count: login.count ?? 1 };
   if (fingerprint === undefined) return base;
   if (login.outcome === 'accepted' || knownKey === true) return { ...base, keyFingerprint: fingerprint };

@@ -17,5 +17,14 @@ export function hashIdentifier(identifier: string, env: NodeJS.ProcessEnv): { sc
 
 /** A short, stable name for a secret (an API key, an encryption key) that does not reveal it: never log the secret itself. */
 export function secretFingerprint(secret: string): string {
-  return createHash('sha256').update(`segflow-secret-fingerprint:${secret}`).digest('hex').slice(0, 16);
+  return digestFingerprint(createHash('sha256').update(secret, 'utf8').digest());
+}
+
+/**
+ * The same name from the secret's SHA-256 (core/config/secret-digest.ts):
+ * the server keeps only digests of write keys, and a key must be named the
+ * same whether it was seen in clear (a Bearer token) or matched by digest.
+ */
+export function digestFingerprint(digest: Uint8Array): string {
+  return createHash('sha256').update(`segflow-secret-fingerprint:${Buffer.from(digest).toString('hex')}`).digest('hex').slice(0, 16);
 }

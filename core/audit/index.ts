@@ -5,7 +5,7 @@ export { verifyChain, describeVerdict, type ChainVerdict, type ChainHead } from 
 export { exportLines } from './export-trail.js';
 export { verifyTrail, exportTrail, type TrailExport } from './audit-trail.js';
 export { appendAudit, type AuditTarget } from './append-audit.js';
-export { hashIdentifier, secretFingerprint } from './hash-identifier.js';
+export { digestFingerprint, hashIdentifier, secretFingerprint } from './hash-identifier.js';
 export { recordRun, mappingHash, runCounts, type RunRecord } from './record-run.js';
 export { recordSync, recordErasure, recordTriggersFired, recordKeyRotation, type ErasureRecord, type KeyRotationRecord } from './record-events.js';
 export { recordApiLogin, loginAudit, type ApiLoginRecord, type LoginAudit, type LoginAuditOptions } from './api-logins.js';
