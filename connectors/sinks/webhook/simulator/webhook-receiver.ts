@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FaultPlan, type SimulatorFaults } from '../../../../core/sync/simulation/fault-plan.js';
+import { startJsonServer, type SimRequest, type SimResponse } from '../../../../core/sync/simulation/json-server.js';
 import { batchKey } from '../webhook-body.js';
 import { SANDBOX_WEBHOOK_SECRET, webhookSandboxConfig } from '../webhook-sink-config.js';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from '../webhook-signature.js';
@@ -58,12 +57,6 @@ export interface RunningWebhookReceiver {
   stop(): Promise<void>;
 }
 
-interface Answer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<RunningWebhookReceiver> {
   const now = options.now ?? Date.now;
   const secret = options.secret ?? SANDBOX_WEBHOOK_SECRET;
@@ -73,16 +66,16 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   const refusals: Refusal[] = [];
   let requests = 0;
 
-  const refuse = (status: number, reason: string, body: unknown = { error: reason }): Answer => {
+  const refuse = (status: number, reason: string, body: unknown = { error: reason }): SimResponse => {
     refusals.push({ status, reason });
     return { status, body };
   };
 
   /** Decides the answer; `lose` is set when the POST was applied and its answer must be lost. */
-  async function handle(request: IncomingMessage, rawBody: string): Promise<Answer & { lose?: boolean }> {
+  async function handle(request: SimRequest): Promise<SimResponse> {
     requests += 1;
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (request.method !== 'POST') return refuse(405, `${request.method ?? '?'} is not allowed; POST only`);
+    const { path, rawBody } = request;
+    if (request.method !== 'POST') return refuse(405, `${request.method} is not allowed; POST only`);
     if (path === '/moved') return { status: 308, headers: { location: '/hooks?token=moved-here' } };
     await faults.delay();
     const check = verifySignature(secret, { timestampHeader: header(request, 'x-segflow-timestamp'), signatureHeader: header(request, 'x-segflow-signature'), rawBody }, now(), tolerance);
@@ -108,25 +101,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     return { status: 200, body: { received: accepted, duplicates: repeats }, ...(faults.takeLostResponse() ? { lose: true } : {}) };
   }
 
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      handle(request, Buffer.concat(chunks).toString('utf8')).then(
-        (answer) => (answer.lose ? response.destroy() : send(response, answer)),
-        (error: unknown) => send(response, { status: 500, body: { error: `receiver bug: ${String(error)}` } }),
-      );
-    });
-  });
-  server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  const server = await startJsonServer(handle, options.port === undefined ? {} : { port: options.port });
+  const url = `${server.url}/hooks`;
   return {
     url,
     secret,
@@ -139,23 +115,11 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       setFaults: (next) => faults.set(next),
     },
     sinkConfig: { type: 'webhook', ...webhookSandboxConfig(url, secret) },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: () => server.close(),
   };
 }
 
-function header(request: IncomingMessage, name: string): string | undefined {
+function header(request: SimRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function send(response: ServerResponse, answer: Answer): void {
-  // A client that gave up (timeout) has closed the socket: nothing to answer.
-  if (response.destroyed) return;
-  const payload = answer.body === undefined ? '' : JSON.stringify(answer.body);
-  response.writeHead(answer.status, { ...(payload ? { 'content-type': 'application/json' } : {}), ...answer.headers });
-  response.end(payload);
 }
