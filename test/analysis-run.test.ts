@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatAnalysis } from '../cli/output/analysis-table.js';
 import { writeWorld } from '../core/generate/index.js';
 import { runMapping, temporaryDirectory, writeMapping } from './support/run-mapping.js';
 
@@ -76,6 +77,32 @@ analysis:
     expect(trends?.forecast).toHaveLength(14);
     for (const day of trends?.forecast ?? []) expect(day.lower <= day.mean && day.mean <= day.upper).toBe(true);
     expect(trends?.series.observed.length).toBe(trends?.days);
+    // Per segment and KPI: every RFM segment has its daily series on the store's calendar, decomposed where it moves.
+    const segmentTrends = first.analysis?.segmentTrends;
+    const rfmSegments = first.segments.filter((segment) => segment.id.startsWith('rfm/')).map((segment) => segment.id);
+    const dailyRevenue = segmentTrends?.series.filter((entry) => entry.kpi === 'revenue' && entry.interval === 'day' && entry.segmentation === 'rfm') ?? [];
+    expect(dailyRevenue.map((entry) => entry.segment).sort()).toEqual([...rfmSegments].sort());
+    expect(segmentTrends?.days).toBeGreaterThan(150);
+    for (const entry of dailyRevenue) {
+      expect(entry.points).toBe(segmentTrends?.days);
+      if (entry.decomposition) expect(entry.decomposition.strength.seasonal).toBeGreaterThanOrEqual(0);
+      else expect(entry.skipped).toMatch(/constant|too sparse/);
+    }
+    expect(dailyRevenue.filter((entry) => entry.decomposition !== null).length).toBeGreaterThan(2);
+    // Segment revenue adds up to the revenue the members' orders made; weekly series are too short for a yearly season, and say so.
+    const weekly = segmentTrends?.series.find((entry) => entry.interval === 'week');
+    expect(weekly?.skipped).toMatch(/^\d+ weeks: STL with period 52 needs at least 104$/);
+    // Monthly RFM migration: every buyer at one month end is in a segment at the next, plus the new buyers.
+    const migration = first.analysis?.segmentMigration;
+    expect(migration?.months.length).toBeGreaterThanOrEqual(4);
+    migration?.steps.forEach((step, index) => {
+      const moved = step.counts.flat().reduce((sum, value) => sum + value, 0);
+      const before = (migration.sizes[index] as number[]).reduce((sum, value) => sum + value, 0);
+      const after = (migration.sizes[index + 1] as number[]).reduce((sum, value) => sum + value, 0);
+      expect(moved).toBe(before);
+      expect(after).toBe(before + step.newBuyers);
+    });
+    expect(formatAnalysis(first.analysis ?? {})).toMatch(/segment KPI trends: .*\n[\s\S]*RFM migration, 2026-/);
 
     const unchanged = await runMapping(mapping, join(directory, 'state'), () => NOW, env);
     expect(unchanged.analysis?.drift?.recluster).toBe(false);
@@ -97,6 +124,13 @@ analysis:
     const shares = shifted.analysis?.segmentShares ?? [];
     expect(shares.length).toBe(shifted.segments.length);
     for (const status of shares) expect(status).toMatchObject({ status: 'insufficient-baseline', reason: expect.stringMatching(/σ is 0/) });
+    // So are each segment's conversion, AOV and retention, read back from the stored validation of every run.
+    const kpiCharts = shifted.analysis?.segmentKpis ?? [];
+    expect(new Set(kpiCharts.map((chart) => chart.kpi))).toEqual(new Set(['conversion', 'aov', 'retention']));
+    // Every segment any run measured is charted (the planted orders emptied some that earlier runs had).
+    const measured = [first, unchanged, shifted].flatMap((summary) => (summary.analysis?.validation ?? []).flatMap((validation) => validation.segments.map((segment) => segment.segment)));
+    expect(kpiCharts.filter((chart) => chart.kpi === 'conversion').map((chart) => chart.segment).sort()).toEqual([...new Set(measured)].sort());
+    for (const chart of kpiCharts) expect(chart.status).toBe('insufficient-baseline');
     // Only the run with an alert posted, once, with the re-cluster recommendation.
     expect(shifted.analysis?.webhook).toEqual({ delivered: true, alerts: 1 });
     expect(received).toEqual([{ mapping: 'mapping', runId: shifted.runId, alerts: [expect.objectContaining({ kind: 'recluster' })] }]);

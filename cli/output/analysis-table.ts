@@ -1,5 +1,6 @@
 import type { AnalysisSummary } from '../../core/analysis/analysis-summary.js';
 import type { ExperimentReport } from '../../core/analysis/experiment-report.js';
+import { segmentAnalysisLines } from './analysis-segment-lines.js';
 
 const percent = (value: number | null | undefined) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : `${(100 * value).toFixed(1)}%`);
 const number = (value: number) => value.toLocaleString('en-US');
@@ -56,6 +57,7 @@ export function formatAnalysis(analysis: AnalysisSummary): string {
   for (const correlation of analysis.scoreCorrelations ?? []) {
     out.push(`score ${correlation.score} vs ${correlation.kpi}: Spearman ρ ${correlation.spearman.coefficient.toFixed(3)} (p ${pValue(correlation.spearman.p)}, n ${number(correlation.spearman.n)})`);
   }
+  out.push(...segmentAnalysisLines(analysis));
   for (const experiment of analysis.experiments ?? []) out.push(...experimentLines(experiment));
   return `${out.join('\n')}\n`;
 }

@@ -6,10 +6,14 @@ import type { AnalysisSummary } from './analysis-summary.js';
  * the webhook posts and the report shows.
  */
 export interface DriftAlert {
-  kind: 'recluster' | 'segment-share';
+  kind: 'recluster' | 'segment-share' | 'segment-kpi';
   message: string;
   segment?: string;
+  /** For segment-kpi: conversion, aov or retention. */
+  kpi?: string;
 }
+
+const KPI_NAMES: Readonly<Record<string, string>> = { conversion: 'conversion rate', aov: 'average order value', retention: 'retention rate' };
 
 export function driftAlerts(analysis: AnalysisSummary): DriftAlert[] {
   const alerts: DriftAlert[] = [];
@@ -18,6 +22,14 @@ export function driftAlerts(analysis: AnalysisSummary): DriftAlert[] {
     if (status.status !== 'monitored' || !status.alarm) continue;
     const direction = status.cusumFirstAlarm?.direction;
     alerts.push({ kind: 'segment-share', segment: status.segment, message: `segment ${status.segment}: its share of profiles left its control limits${direction ? ` (${direction === 'up' ? 'growing' : 'shrinking'})` : ''}` });
+  }
+  for (const chart of analysis.segmentKpis ?? []) {
+    if (chart.status !== 'monitored' || !chart.alarm) continue;
+    const direction = chart.cusumFirstAlarm?.direction;
+    alerts.push({
+      kind: 'segment-kpi', segment: chart.segment, kpi: chart.kpi,
+      message: `segment ${chart.segment}: its ${KPI_NAMES[chart.kpi] ?? chart.kpi} left its control limits${direction ? ` (${direction === 'up' ? 'rising' : 'falling'})` : ''}`,
+    });
   }
   return alerts;
 }

@@ -18,8 +18,9 @@ const Journeys = z
     goal: z.string().optional().describe('The state a journey succeeds at (absorbing). Default: the funnel\'s last step.'),
     by: z.enum(['session', 'profile']).default('session').describe('One journey per session (a gap of sessions.gap) or per whole history. @default session'),
     top_paths: z.number().int().min(1).max(100).default(10).describe('How many of the most frequent paths to report. @default 10'),
+    migration_months: z.number().int().min(2).max(60).default(12).describe('Month ends at which every buyer\'s RFM segment is recomputed from the orders, for the month-to-month migration matrices. @default 12'),
   })
-  .describe('Markov journeys: transition matrix, funnel and drop-off, absorbing probabilities, top paths, Sankey data.');
+  .describe('Markov journeys: transition matrix, funnel and drop-off, absorbing probabilities, top paths, Sankey data; monthly RFM segment migration.');
 
 const Drift = z
   .strictObject({
@@ -46,8 +47,14 @@ const Validation = z
 const Trends = z
   .strictObject({
     forecast_days: z.number().int().min(1).max(90).default(14).describe('Days of revenue forecast (Holt-Winters, 95% intervals). @default 14'),
+    segmentations: z.array(z.string()).optional().describe('Segmentations whose segments get their own KPI trends. Default: all; [] for none.'),
+    segment_kpis: z
+      .array(z.enum(['revenue', 'orders', 'active_customers', 'conversion']))
+      .min(1)
+      .optional()
+      .describe('KPIs trended per segment, daily and weekly (robust STL and strengths where long enough). Default: all four.'),
   })
-  .describe('Daily revenue: robust STL (period 7) with trend and seasonal strength, level changes, a forecast.');
+  .describe('Daily revenue: robust STL (period 7) with trend and seasonal strength, level changes, a forecast; and per segment the daily and weekly KPI series with their STL strengths.');
 
 const Experiment = z
   .strictObject({

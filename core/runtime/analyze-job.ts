@@ -2,9 +2,12 @@ import type { AnalysisSummary } from '../analysis/analysis-summary.js';
 import { driftBetweenRuns } from '../analysis/drift-between-runs.js';
 import { experimentReports } from '../analysis/experiment-report.js';
 import { journeyReport } from '../analysis/journey-report.js';
+import { monthlyMigration } from '../analysis/monthly-migration.js';
 import { revenueTrend } from '../analysis/revenue-trend.js';
+import { segmentTrends } from '../analysis/segment-trends.js';
 import { monitorSegmentKpis } from '../analysis/drift/index.js';
 import { driftAlerts } from '../analysis/drift-alerts.js';
+import { chartSegmentKpis } from '../analysis/segment-kpi-history.js';
 import { segmentShareSeries, type RunSegments } from '../analysis/segment-share-history.js';
 import { scoreCorrelations, validateSegmentations } from '../analysis/segment-validation.js';
 import { UserError } from '../errors/user-error.js';
@@ -27,18 +30,29 @@ export async function analyzeJob(workspace: Workspace, current?: RunSegments): P
   const summary: AnalysisSummary = {};
   // With no section (or an empty one), every analysis runs on its defaults.
   const all = Object.keys(config).length === 0;
-  if (all || config.journeys !== undefined) summary.journeys = await journeyReport(duck, workspace.mapping);
+  if (all || config.journeys !== undefined) {
+    summary.journeys = await journeyReport(duck, workspace.mapping);
+    summary.segmentMigration = await monthlyMigration(duck, workspace.mapping);
+  }
+  let history: unknown[] | undefined;
   if (all || config.drift !== undefined) {
     summary.drift = await driftBetweenRuns(duck, workspace.mapping);
-    const history = (await workspace.state.runs.recent(200)).filter((run) => run.status === 'succeeded').reverse().map((run) => run.summary);
+    history = (await workspace.state.runs.recent(200)).filter((run) => run.status === 'succeeded').reverse().map((run) => run.summary);
     summary.segmentShares = monitorSegmentKpis(segmentShareSeries(history, current), { baselineRuns: config.drift?.baseline_runs ?? 10 });
-    summary.alerts = driftAlerts(summary);
   }
   if (all || config.validation !== undefined) {
     summary.validation = await validateSegmentations(duck, workspace.mapping);
     summary.scoreCorrelations = await scoreCorrelations(duck, workspace.mapping);
   }
-  if (all || config.trends !== undefined) summary.trends = await revenueTrend(duck, workspace.mapping);
+  if (history !== undefined) {
+    // The run in progress adds its own KPIs only when called by a run: `segflow analyze` re-reads the last run, already in the history.
+    summary.segmentKpis = chartSegmentKpis(history, current === undefined ? undefined : summary.validation, { baselineRuns: config.drift?.baseline_runs ?? 10 });
+    summary.alerts = driftAlerts(summary);
+  }
+  if (all || config.trends !== undefined) {
+    summary.trends = await revenueTrend(duck, workspace.mapping);
+    summary.segmentTrends = await segmentTrends(duck, workspace.mapping);
+  }
   // Experiments have no defaults to run on: each one is named in the mapping.
   if (config.experiments !== undefined) summary.experiments = await experimentReports(duck, workspace.mapping);
   return summary;

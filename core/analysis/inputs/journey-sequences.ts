@@ -30,34 +30,42 @@ export async function loadJourneySequences(duck: DuckDBConnection, stateOf: Read
   const names = Object.keys(stateOf);
   if (names.length === 0) return { states, events: new Int32Array(0), times: new Float64Array(0), offsets: new Int32Array([0]), profileIds: [] };
   const filter = `e.type = 'track' AND e.event IN (${names.map(sqlString).join(', ')})`;
-  const counted = await duck.runAndReadAll(`SELECT count(*) FROM events e JOIN identity_map m ON m.id_key = e.id_key WHERE ${filter}`);
-  const total = Number(counted.getRows()[0]?.[0] ?? 0);
+  // Profiles first (one string per profile), then the events as numbers only: turning 10M
+  // profile ids into JS strings was most of the time of a 10M-event load. Both queries
+  // order by profile_id the same way, so the i-th run of events belongs to the i-th profile.
+  const perProfile = (await duck.runAndReadAll(`SELECT m.profile_id, count(*)::DOUBLE FROM events e JOIN identity_map m ON m.id_key = e.id_key
+    WHERE ${filter} GROUP BY m.profile_id ORDER BY m.profile_id`)).getRows();
+  const total = perProfile.reduce((sum, [, count]) => sum + Number(count), 0);
   const events = new Int32Array(total);
   const times = new Float64Array(total);
-  const offsets: number[] = [0];
-  const profileIds: string[] = [];
-  const result = await duck.stream(`SELECT m.profile_id, e.event, epoch_ms(e.ts)::DOUBLE FROM events e JOIN identity_map m ON m.id_key = e.id_key
+  const stateIndex = `CASE e.event ${names.map((name) => `WHEN ${sqlString(name)} THEN ${index.get(stateOf[name] as string) as number}`).join(' ')} END::INTEGER`;
+  const result = await duck.stream(`SELECT ${stateIndex}, epoch_ms(e.ts)::DOUBLE FROM events e JOIN identity_map m ON m.id_key = e.id_key
     WHERE ${filter} ORDER BY m.profile_id, e.ts, e.seq`);
   let row = 0;
-  let current: string | undefined;
-  let lastTime = 0;
-  const gap = options.sessionGapMs;
   for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const profiles = chunk.getColumnVector(0);
-    const eventNames = chunk.getColumnVector(1);
-    const stamps = chunk.getColumnVector(2);
+    const states = chunk.getColumnVector(0);
+    const stamps = chunk.getColumnVector(1);
     for (let item = 0; item < chunk.rowCount && row < total; item++, row++) {
-      const profile = String(profiles.getItem(item));
-      const at = Number(stamps.getItem(item));
-      const startsSequence = profile !== current || (gap !== undefined && at - lastTime > gap);
-      if (startsSequence && row > 0) offsets.push(row);
-      if (startsSequence) profileIds.push(profile);
-      current = profile;
-      lastTime = at;
-      events[row] = index.get(stateOf[String(eventNames.getItem(item))] as string) as number;
-      times[row] = at;
+      events[row] = states.getItem(item) as number;
+      times[row] = stamps.getItem(item) as number;
     }
   }
-  if (row > 0) offsets.push(row);
+  const offsets: number[] = [0];
+  const profileIds: string[] = [];
+  const gap = options.sessionGapMs;
+  let first = 0;
+  for (const [profile, count] of perProfile) {
+    const end = Math.min(row, first + Number(count));
+    if (end <= first) break;
+    profileIds.push(String(profile));
+    for (let at = first + 1; at < end && gap !== undefined; at++) {
+      if ((times[at] as number) - (times[at - 1] as number) > gap) {
+        offsets.push(at);
+        profileIds.push(String(profile));
+      }
+    }
+    offsets.push(end);
+    first = end;
+  }
   return { states, events: events.subarray(0, row), times: times.subarray(0, row), offsets: Int32Array.from(offsets), profileIds };
 }

@@ -72,8 +72,15 @@ export function applyFilter(filter: LoessFilter, y: Float64Array, yOffset: numbe
   for (let i = 0; i < n; i += 1) {
     const first = yOffset + (nleft[i] as number) - 1;
     const at = i * length;
-    let sum = 0;
-    for (let k = 0; k < length; k += 1) sum += (coefficients[at + k] as number) * (y[first + k] as number);
-    out[outOffset + i] = sum;
+    // Two interleaved sums: one is bound by the latency of each addition (rounding differs only in the last bits).
+    let even = 0;
+    let odd = 0;
+    let k = 0;
+    for (; k + 1 < length; k += 2) {
+      even += (coefficients[at + k] as number) * (y[first + k] as number);
+      odd += (coefficients[at + k + 1] as number) * (y[first + k + 1] as number);
+    }
+    if (k < length) even += (coefficients[at + k] as number) * (y[first + k] as number);
+    out[outOffset + i] = even + odd;
   }
 }

@@ -74,17 +74,61 @@ export function lowPassAverages(x: Float64Array, n: number, period: number, out:
 }
 
 /**
+ * Moves the k-th smallest of a[lo..hi] to index k, smaller ones before it
+ * and larger ones after (Hoare's selection, median-of-three pivots).
+ */
+export function selectInPlace(a: Float64Array, lo: number, hi: number, k: number): void {
+  let left = lo;
+  let right = hi;
+  while (right > left) {
+    const middle = (left + right) >>> 1;
+    // Median of three as the pivot keeps sorted or nearly sorted input linear.
+    if ((a[middle] as number) < (a[left] as number)) swap(a, middle, left);
+    if ((a[right] as number) < (a[left] as number)) swap(a, right, left);
+    if ((a[right] as number) < (a[middle] as number)) swap(a, right, middle);
+    const pivot = a[middle] as number;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i += 1;
+      while ((a[j] as number) > pivot) j -= 1;
+      if (i <= j) {
+        swap(a, i, j);
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i] as number;
+  a[i] = a[j] as number;
+  a[j] = t;
+}
+
+/**
  * Bisquare robustness weights from the residuals y − fit (`stlrwt`):
  * h = 6·median|r|, w = (1 − (r/h)²)². `sorted` is scratch of length n.
  */
 export function robustnessWeights(y: Float64Array, fit: Float64Array, out: Float64Array, sorted: Float64Array): void {
   const n = y.length;
   for (let i = 0; i < n; i += 1) sorted[i] = Math.abs((y[i] as number) - (fit[i] as number));
-  sorted.sort();
-  // The two middle order statistics of the Fortran (n/2 + 1 and n − that + 1), 1-based.
+  // The two middle order statistics of the Fortran (n/2 + 1 and n − that + 1), 1-based,
+  // found by selection (as the Fortran's psort does) rather than a full sort.
   const upper = Math.trunc(n / 2) + 1;
   const lower = n - upper + 1;
-  const cmad = 3 * ((sorted[upper - 1] as number) + (sorted[lower - 1] as number));
+  selectInPlace(sorted, 0, n - 1, upper - 1);
+  // After selecting upper − 1, everything before it is ≤ it: the lower one is the largest of those.
+  let lowerValue = sorted[upper - 1] as number;
+  if (lower !== upper) {
+    lowerValue = sorted[0] as number;
+    for (let i = 1; i < upper - 1; i += 1) if ((sorted[i] as number) > lowerValue) lowerValue = sorted[i] as number;
+  }
+  const cmad = 3 * ((sorted[upper - 1] as number) + lowerValue);
   const c9 = 0.999 * cmad;
   const c1 = 0.001 * cmad;
   for (let i = 0; i < n; i += 1) {

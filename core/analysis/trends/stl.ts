@@ -56,7 +56,8 @@ function innerLoop(
  * Seasonal-Trend decomposition by Loess (Cleveland et al. 1990), a port of
  * statsmodels' `STL(...).fit()` (itself the netlib Fortran): the same
  * defaults, iteration counts, passes and fall-backs. The weighted loess sums
- * are gathered in one pass (see loess.ts), so components agree with
+ * are gathered in one pass (see loess.ts; centred windows through a
+ * precomputed kernel), so components agree with
  * statsmodels to rounding (~1e-13 of the series scale), not bit for bit.
  */
 export function stl(series: ArrayLike<number>, options: StlOptions): StlResult {
