@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * Deterministic ids: the same match always yields the same id, so a replayed
@@ -16,7 +16,15 @@ export function actionId(firing: string, actionIndex: number, sink: string, kind
   return digest([firing, String(actionIndex), sink, kind]);
 }
 
+/**
+ * `crypto.hash` (Node >= 20.12) is the one-shot form of createHash: the same
+ * bytes, without a Hash object per id (createHash + update + digest was ~3%
+ * of the trigger bench, two ids per firing). Older Node 20 falls back.
+ */
+const sha256: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'base64url') : (text) => crypto.createHash('sha256').update(text).digest('base64url');
+
 function digest(parts: readonly string[]): string {
   // The unit separator cannot appear in ids a mapping declares, so parts never run together.
-  return createHash('sha256').update(parts.join('\u001f')).digest('base64url').slice(0, 22);
+  return sha256(parts.join('\u001f')).slice(0, 22);
 }

@@ -15,9 +15,13 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
   private clock: EngineClock | undefined;
   /** State and timers of a profile in one entry: a batch looks each profile up once to load and once to commit. */
   private readonly profiles = new Map<string, StoredRecord>();
+  /**
+   * Every timer ever set, by fireAt. Removal is lazy: an entry is live while
+   * its timer object is still in its profile's list (cancelled, replaced or
+   * fired ones are dropped when they reach the top). This replaced a global
+   * Set of live timers, which cost a hash insert and delete per timer change.
+   */
   private readonly heap = new TimerHeap();
-  /** The stored timer objects still pending: a heap entry whose timer is not here was cancelled, replaced or fired. */
-  private readonly liveTimers = new Set<TriggerTimer>();
   private readonly outboxIds = new Set<string>();
   /** Every action committed, in commit order: the outbox a delivery worker would drain. */
   readonly outbox: OutgoingAction[] = [];
@@ -37,11 +41,12 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
 
   loadProfiles(profileIds: readonly string[]): Promise<Map<string, StoredProfile>> {
     const found = new Map<string, StoredProfile>();
-    for (const profileId of profileIds) {
+    for (let index = 0; index < profileIds.length; index++) {
+      const profileId = profileIds[index] as string;
       const record = this.profiles.get(profileId);
       if (record === undefined) continue;
-      const loaded = record.timers === undefined ? [] : Array.from(record.timers.values());
-      found.set(profileId, { state: this.copy(record.state), timers: this.options.clone === true ? loaded.map((timer) => this.copy(timer)) : loaded });
+      // The stored list is handed out as is: the engine copies before it changes one (and the next commit replaces it).
+      found.set(profileId, { state: this.copy(record.state), timers: this.options.clone === true ? record.timers.map((timer) => this.copy(timer)) : record.timers });
     }
     return Promise.resolve(found);
   }
@@ -55,8 +60,8 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
       const top = this.heap.peek();
       if (top === undefined || top.fireAt > clock) break;
       this.heap.pop();
-      if (!this.liveTimers.has(top.timer)) continue;
       const profileId = top.profileId;
+      if (this.profiles.get(profileId)?.timers.includes(top.timer) !== true) continue;
       skipped.push(top);
       if (!seen.has(profileId)) {
         seen.add(profileId);
@@ -73,33 +78,24 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
     for (const profile of batch.profiles) {
       let record = this.profiles.get(profile.profileId);
       if (record === undefined) {
-        record = { state: this.copy(profile.state), timers: undefined };
+        record = { state: this.copy(profile.state), timers: NO_TIMERS };
         this.profiles.set(profile.profileId, record);
       } else record.state = this.copy(profile.state);
-      let timers = record.timers;
-      if (timers !== undefined) {
-        for (const ref of profile.cancelTimers) {
-          const key = timerKey(ref.triggerId, ref.timerId);
-          const cancelled = timers.get(key);
-          if (cancelled === undefined) continue;
-          this.liveTimers.delete(cancelled);
-          timers.delete(key);
-        }
-      }
-      if (profile.setTimers.length > 0 && timers === undefined) {
-        timers = new Map();
-        record.timers = timers;
+      if (profile.cancelTimers.length === 0 && profile.setTimers.length === 0) continue;
+      // A new list, not an edit: the engine may still hold the loaded one.
+      const timers = record.timers.slice();
+      for (const ref of profile.cancelTimers) {
+        const index = indexOfTimer(timers, ref.triggerId, ref.timerId);
+        if (index >= 0) timers.splice(index, 1);
       }
       for (const timer of profile.setTimers) {
-        const key = timerKey(timer.triggerId, timer.timerId);
-        const replaced = timers?.get(key);
-        if (replaced !== undefined) this.liveTimers.delete(replaced);
         const stored = this.copy(timer);
-        timers?.set(key, stored);
-        this.liveTimers.add(stored);
+        const index = indexOfTimer(timers, timer.triggerId, timer.timerId);
+        if (index >= 0) timers[index] = stored;
+        else timers.push(stored);
         this.heap.push({ fireAt: stored.fireAt, profileId: profile.profileId, timer: stored });
       }
-      if (timers !== undefined && timers.size === 0) record.timers = undefined;
+      record.timers = timers.length === 0 ? NO_TIMERS : timers;
     }
     const duplicateActionIds: string[] = [];
     for (const action of batch.outbox) {
@@ -119,16 +115,27 @@ export class InMemoryTriggerStateRepository implements TriggerStateRepository {
 
   /** Pending timers of every profile (for tests: what a restart would find). */
   pendingTimers(): TriggerTimer[] {
-    return [...this.profiles.values()].flatMap((record) => (record.timers === undefined ? [] : [...record.timers.values()]));
+    return [...this.profiles.values()].flatMap((record) => record.timers);
   }
 }
 
+const NO_TIMERS: readonly TriggerTimer[] = Object.freeze([]);
+
 interface StoredRecord {
   state: ProfileTriggerState;
-  /** Pending timers by `triggerId␟timerId`; undefined when there are none. */
-  timers: Map<string, TriggerTimer> | undefined;
+  /**
+   * Pending timers in the order they were first set (a replaced one keeps
+   * its place), as a Map keyed by `triggerId␟timerId` kept them: a handful
+   * per profile, so a scan beats building the key strings. Never edited in
+   * place: a commit stores a new list.
+   */
+  timers: readonly TriggerTimer[];
 }
 
-function timerKey(triggerId: string, timerId: string): string {
-  return `${triggerId}\u001f${timerId}`;
+function indexOfTimer(timers: readonly TriggerTimer[], triggerId: string, timerId: string): number {
+  for (let index = 0; index < timers.length; index++) {
+    const timer = timers[index] as TriggerTimer;
+    if (timer.timerId === timerId && timer.triggerId === triggerId) return index;
+  }
+  return -1;
 }

@@ -1,5 +1,6 @@
 import type { HeldAction, OutgoingAction, ProfileTriggerState, TimerRef, TriggerTimer } from './engine-records.js';
 import type { TriggerProfile } from './guards/guard-types.js';
+import { routingOf, rulesForEvent, type EventRouting } from './event-routing.js';
 import { DEFER_PREFIX, handleFiring, type FiringContext } from './handle-firing.js';
 import { eventConcernsTrigger, stepTrigger } from './kinds/step-trigger.js';
 import { SeenSet } from './seen-inputs.js';
@@ -32,18 +33,27 @@ export interface ProfileWork {
 
 export interface ProfileOutcome {
   state: ProfileTriggerState;
-  setTimers: TriggerTimer[];
-  cancelTimers: TimerRef[];
+  setTimers: readonly TriggerTimer[];
+  cancelTimers: readonly TimerRef[];
+  /** This profile's actions, or, when `into` was passed, that batch-wide list with them appended. */
   actions: OutgoingAction[];
+  /** Likewise for holds. */
   held: HeldAction[];
   duplicates: number;
   timersFired: number;
 }
 
-const SEP = '\u001f';
+/** Batch-wide lists a profile's actions and holds are appended to: no per-profile arrays to copy over. */
+export interface OutcomeLists {
+  actions: OutgoingAction[];
+  held: HeldAction[];
+}
 
-export function processProfile(triggers: CompiledTriggers, work: ProfileWork): ProfileOutcome {
-  return new ProfileRun(triggers, work).run();
+const SEP = '\u001f';
+const NO_TIMERS: readonly never[] = Object.freeze([]);
+
+export function processProfile(triggers: CompiledTriggers, work: ProfileWork, into?: OutcomeLists): ProfileOutcome {
+  return new ProfileRun(triggers, work, into?.actions ?? [], into?.held ?? []).run();
 }
 
 /**
@@ -54,18 +64,19 @@ export function processProfile(triggers: CompiledTriggers, work: ProfileWork): P
  */
 class ProfileRun {
   /**
-   * The profile's timers by trigger and timer id, built on the first change:
-   * most inputs set, cancel and fire nothing, and building the keyed map for
-   * every profile of every batch cost more than the triggers. Until then the
-   * loaded list is the pending set.
+   * The profile's pending timers, copied from the loaded list on the first
+   * change (most inputs set, cancel and fire nothing). A plain array searched
+   * by (triggerId, timerId): a profile has a handful of timers, and the keyed
+   * Map this replaced (key strings built per timer) was ~3% of the bench.
    */
-  private timers: Map<string, TriggerTimer> | undefined;
-  private readonly touched = new Set<string>();
-  private readonly kinds: ProfileTriggerState['kinds'];
+  private timers: TriggerTimer[] | undefined;
+  /** Timers set, cancelled or fired, in first-touch order: what the commit writes. Undefined until the first. */
+  private touched: Array<{ triggerId: string; timerId: string }> | undefined;
+  /** Written on the first step that changes a kind's state (copy on write). */
+  private kinds: ProfileTriggerState['kinds'] | undefined;
   private readonly seen: SeenSet;
   private guards: ProfileTriggerState['guards'];
-  private readonly actions: OutgoingAction[] = [];
-  private readonly held: HeldAction[] = [];
+  private readonly routing: EventRouting;
   private duplicates = 0;
   private timersFired = 0;
   /** A lower bound of the earliest fireAt, so most inputs skip the scan of the profile's timers. */
@@ -74,33 +85,44 @@ class ProfileRun {
   constructor(
     private readonly triggers: CompiledTriggers,
     private readonly work: ProfileWork,
+    private readonly actions: OutgoingAction[],
+    private readonly held: HeldAction[],
   ) {
-    for (const timer of work.timers) if (timer.fireAt < this.earliest) this.earliest = timer.fireAt;
-    this.kinds = Object.assign({}, work.state.kinds);
+    const timers = work.timers;
+    for (let index = 0; index < timers.length; index++) {
+      const fireAt = (timers[index] as TriggerTimer).fireAt;
+      if (fireAt < this.earliest) this.earliest = fireAt;
+    }
     this.seen = new SeenSet(work.state.seen);
     this.guards = work.state.guards;
+    this.routing = routingOf(triggers);
   }
 
   run(): ProfileOutcome {
-    for (const input of this.work.inputs) {
+    const inputs = this.work.inputs;
+    for (let index = 0; index < inputs.length; index++) {
+      const input = inputs[index] as ProfileInput;
       this.fireDue(input.clock);
       this.apply(input);
     }
     this.fireDue(this.work.finalClock);
-    const setTimers: TriggerTimer[] = [];
-    const cancelTimers: TimerRef[] = [];
-    for (const key of this.touched) {
-      // Keys are touched only through keyedTimers(), so the map exists here.
-      const timer = this.timers?.get(key);
-      if (timer !== undefined) setTimers.push(timer);
-      else {
-        const [triggerId, timerId] = key.split(SEP) as [string, string];
-        cancelTimers.push({ profileId: this.work.profileId, triggerId, timerId });
+    let setTimers: readonly TriggerTimer[] = NO_TIMERS;
+    let cancelTimers: readonly TimerRef[] = NO_TIMERS;
+    if (this.touched !== undefined) {
+      const set: TriggerTimer[] = [];
+      const cancel: TimerRef[] = [];
+      for (const { triggerId, timerId } of this.touched) {
+        // Touched only after timers was copied, so it exists here.
+        const timer = findTimer(this.timers ?? NO_TIMERS, triggerId, timerId);
+        if (timer >= 0) set.push((this.timers as TriggerTimer[])[timer] as TriggerTimer);
+        else cancel.push({ profileId: this.work.profileId, triggerId, timerId });
       }
+      setTimers = set;
+      cancelTimers = cancel;
     }
-    const horizon = this.work.finalClock - maxLateness(this.triggers) - this.work.replayWindowMs;
+    const horizon = this.work.finalClock - this.routing.largestLatenessMs - this.work.replayWindowMs;
     return {
-      state: { kinds: this.kinds, guards: this.guards, seen: this.seen.result(horizon) },
+      state: { kinds: this.kinds ?? this.work.state.kinds, guards: this.guards, seen: this.seen.result(horizon) },
       setTimers,
       cancelTimers,
       actions: this.actions,
@@ -111,24 +133,36 @@ class ProfileRun {
   }
 
   private apply(input: ProfileInput): void {
-    const id = input.type === 'event' ? input.event.messageId : `segment${SEP}${input.change.changeId}`;
-    if (this.seen.has(id)) {
+    if (input.type === 'segment') {
+      const id = `segment${SEP}${input.change.changeId}`;
+      if (this.seen.has(id)) {
+        this.duplicates++;
+        return;
+      }
+      this.seen.add(id, input.change.at);
+      const segmentInput: TriggerInput = { type: 'segment', change: input.change };
+      for (const definition of this.routing.segmentRules) this.step(definition, segmentInput, input.clock);
+      return;
+    }
+    const event = input.event;
+    if (this.seen.has(event.messageId)) {
       this.duplicates++;
       return;
     }
-    this.seen.add(id, input.type === 'event' ? input.event.timestamp : input.change.at);
-    for (const definition of this.triggers.rules) {
-      if (input.type === 'segment') {
-        if (definition.kind === 'segment') this.step(definition, { type: 'segment', change: input.change }, input.clock);
-        continue;
-      }
-      if (!eventConcernsTrigger(definition, input.event)) continue;
+    this.seen.add(event.messageId, event.timestamp);
+    // Only the rules whose matchers name the event (event-routing.ts), in rule order.
+    const rules = rulesForEvent(this.routing, event.event);
+    let eventInput: TriggerInput | undefined;
+    for (let index = 0; index < rules.length; index++) {
+      const definition = rules[index] as TriggerDefinition;
+      if (!eventConcernsTrigger(definition, event)) continue;
       const watermark = input.clock - definition.latenessMs;
-      if (input.event.timestamp < watermark) {
-        this.held.push({ reason: 'too_late', triggerId: definition.id, profileId: this.work.profileId, at: input.event.timestamp, messageId: input.event.messageId, watermark });
+      if (event.timestamp < watermark) {
+        this.held.push({ reason: 'too_late', triggerId: definition.id, profileId: this.work.profileId, at: event.timestamp, messageId: event.messageId, watermark });
         continue;
       }
-      this.step(definition, { type: 'event', event: input.event }, input.clock);
+      eventInput ??= { type: 'event', event };
+      this.step(definition, eventInput, input.clock);
     }
   }
 
@@ -138,16 +172,16 @@ class ProfileRun {
       if (this.earliest > clock) return;
       let next: TriggerTimer | undefined;
       let earliest = Number.POSITIVE_INFINITY;
-      for (const timer of this.timers === undefined ? this.work.timers : this.timers.values()) {
+      const timers = this.timers ?? this.work.timers;
+      for (let index = 0; index < timers.length; index++) {
+        const timer = timers[index] as TriggerTimer;
         if (timer.fireAt < earliest) earliest = timer.fireAt;
         if (timer.fireAt <= clock && (next === undefined || timer.fireAt < next.fireAt || (timer.fireAt === next.fireAt && timer.timerId < next.timerId))) next = timer;
       }
       this.earliest = earliest;
       if (next === undefined) return;
-      const key = next.triggerId + SEP + next.timerId;
-      this.keyedTimers().delete(key);
-      this.touched.add(key);
-      const definition = this.triggers.rules.find((rule) => rule.id === next.triggerId);
+      this.removeTimer(next.triggerId, next.timerId);
+      const definition = this.routing.byId.get(next.triggerId);
       if (definition === undefined) continue; // the rule was removed from the mapping: its timers die quietly
       this.timersFired++;
       if (next.timerId.startsWith(DEFER_PREFIX)) {
@@ -160,12 +194,13 @@ class ProfileRun {
   }
 
   private step(definition: TriggerDefinition, input: TriggerInput, clock: number): void {
-    const step = stepTrigger(definition, this.kinds[definition.id], input, { watermark: clock - definition.latenessMs });
-    this.kinds[definition.id] = step.state;
-    for (const id of step.cancelTimers) {
-      const key = definition.id + SEP + id;
-      if (this.keyedTimers().delete(key)) this.touched.add(key);
+    const previous = this.kinds === undefined ? this.work.state.kinds[definition.id] : this.kinds[definition.id];
+    const step = stepTrigger(definition, previous, input, { watermark: clock - definition.latenessMs });
+    if (step.state !== previous) {
+      this.kinds ??= Object.assign({}, this.work.state.kinds);
+      this.kinds[definition.id] = step.state;
     }
+    for (const id of step.cancelTimers) this.removeTimer(definition.id, id);
     for (const request of step.setTimers) {
       this.putTimer({ profileId: this.work.profileId, triggerId: definition.id, timerId: request.id, dueAt: request.dueAt, fireAt: request.dueAt + definition.latenessMs });
     }
@@ -183,28 +218,37 @@ class ProfileRun {
 
   private putTimer(timer: TriggerTimer): void {
     if (timer.fireAt < this.earliest) this.earliest = timer.fireAt;
-    const key = timer.triggerId + SEP + timer.timerId;
-    this.keyedTimers().set(key, timer);
-    this.touched.add(key);
+    const timers = this.ownTimers();
+    const index = findTimer(timers, timer.triggerId, timer.timerId);
+    if (index >= 0) timers[index] = timer;
+    else timers.push(timer);
+    this.touch(timer.triggerId, timer.timerId);
   }
 
-  private keyedTimers(): Map<string, TriggerTimer> {
-    if (this.timers === undefined) {
-      this.timers = new Map();
-      for (const timer of this.work.timers) this.timers.set(timer.triggerId + SEP + timer.timerId, timer);
-    }
-    return this.timers;
+  /** Cancels or consumes a pending timer; one that is not there changes nothing. */
+  private removeTimer(triggerId: string, timerId: string): void {
+    const index = findTimer(this.timers ?? this.work.timers, triggerId, timerId);
+    if (index < 0) return;
+    this.ownTimers().splice(index, 1);
+    this.touch(triggerId, timerId);
+  }
+
+  private touch(triggerId: string, timerId: string): void {
+    const touched = (this.touched ??= []);
+    for (const key of touched) if (key.triggerId === triggerId && key.timerId === timerId) return;
+    touched.push({ triggerId, timerId });
+  }
+
+  private ownTimers(): TriggerTimer[] {
+    return (this.timers ??= this.work.timers.slice());
   }
 }
 
-/** Per rule set, computed once: every profile of every batch asks. */
-const LARGEST_LATENESS = new WeakMap<CompiledTriggers, number>();
-
-function maxLateness(triggers: CompiledTriggers): number {
-  let largest = LARGEST_LATENESS.get(triggers);
-  if (largest === undefined) {
-    largest = triggers.rules.reduce((result, rule) => Math.max(result, rule.latenessMs), 0);
-    LARGEST_LATENESS.set(triggers, largest);
+/** Index of the timer (triggerId, timerId) in a profile's small list, -1 when absent. */
+function findTimer(timers: readonly TriggerTimer[], triggerId: string, timerId: string): number {
+  for (let index = 0; index < timers.length; index++) {
+    const timer = timers[index] as TriggerTimer;
+    if (timer.timerId === timerId && timer.triggerId === triggerId) return index;
   }
-  return largest;
+  return -1;
 }

@@ -1,8 +1,8 @@
 import type { HeldAction, OutgoingAction } from './engine-records.js';
 import { emptyProfileState } from './engine-records.js';
 import type { TriggerProfile } from './guards/guard-types.js';
-import { processProfile, type ProfileInput } from './process-profile.js';
-import type { EngineClock, TriggerStateRepository } from './trigger-state-repository.js';
+import { processProfile, type OutcomeLists, type ProfileInput } from './process-profile.js';
+import type { EngineClock, TriggerCommit, TriggerStateRepository } from './trigger-state-repository.js';
 import type { CompiledTriggers, ProfileEvent, SegmentChange } from './trigger-types.js';
 
 /** Consent, suppression, time zone and traits per profile, looked up at send time (one call per batch). */
@@ -60,25 +60,21 @@ export class TriggerEngine {
   async processEvents(events: readonly ProfileEvent[], segmentChanges: readonly SegmentChange[] = []): Promise<EngineBatchResult> {
     let clock = await this.currentClock();
     const ceiling = this.options.now() + (this.options.futureToleranceMs ?? 60_000);
-    const inputs = new Map<string, ProfileInput[]>();
-    const add = (profileId: string, input: ProfileInput): void => {
-      const list = inputs.get(profileId);
-      if (list === undefined) inputs.set(profileId, [input]);
-      else list.push(input);
-    };
-    for (const { profileId, event } of events) {
+    const inputs = new PendingProfiles();
+    for (let index = 0; index < events.length; index++) {
+      const { profileId, event } = events[index] as ProfileEvent;
       clock = Math.max(clock, Math.min(event.timestamp, ceiling));
-      add(profileId, { type: 'event', event, clock });
+      inputs.add(profileId, { type: 'event', event, clock });
     }
     // Segment changes are not on the event stream: they do not move the clock.
-    for (const change of segmentChanges) add(change.profileId, { type: 'segment', change, clock });
+    for (const change of segmentChanges) inputs.add(change.profileId, { type: 'segment', change, clock });
     return this.run(inputs, clock);
   }
 
   /** Moves the event clock to at least `time` (a wall-clock tick) and fires every timer that lets fire. */
   async advanceTo(time: number): Promise<EngineBatchResult> {
     const clock = Math.max(await this.currentClock(), time);
-    return this.run(new Map(), clock);
+    return this.run(new PendingProfiles(), clock);
   }
 
   private async currentClock(): Promise<number> {
@@ -86,53 +82,88 @@ export class TriggerEngine {
     return this.clock;
   }
 
-  private async run(inputs: Map<string, ProfileInput[]>, clock: number): Promise<EngineBatchResult> {
+  private async run(inputs: PendingProfiles, clock: number): Promise<EngineBatchResult> {
     const total: EngineBatchResult = { actions: [], held: [], duplicates: 0, timersFired: 0, duplicateActions: 0, clock };
     let pending = inputs;
     // The first pass carries the batch's inputs; later passes only profiles whose timers came due.
     for (let pass = 0; ; pass++) {
       const due = await this.options.repository.dueProfiles(clock, this.options.dueBatchSize ?? 5_000);
-      for (const profileId of due) if (!pending.has(profileId)) pending.set(profileId, []);
-      if (pending.size === 0 && pass > 0) break;
+      for (const profileId of due) pending.include(profileId);
+      if (pending.ids.length === 0 && pass > 0) break;
       await this.commitPass(pending, clock, total);
       if (due.length === 0) break;
-      pending = new Map();
+      pending = new PendingProfiles();
     }
     this.clock = clock;
     return total;
   }
 
-  private async commitPass(inputs: Map<string, ProfileInput[]>, clock: number, total: EngineBatchResult): Promise<void> {
+  private async commitPass(inputs: PendingProfiles, clock: number, total: EngineBatchResult): Promise<void> {
     const { repository, triggers } = this.options;
-    const profileIds = [...inputs.keys()];
+    const profileIds = inputs.ids;
     const [stored, lookedUp] = await Promise.all([repository.loadProfiles(profileIds), this.options.profiles.lookup(profileIds)]);
     const firedAt = this.options.now();
-    const profiles = [];
-    const actions: OutgoingAction[] = [];
-    const held: HeldAction[] = [];
-    for (const [profileId, profileInputs] of inputs) {
+    const replayWindowMs = this.options.replayWindowMs ?? 86_400_000;
+    const profiles: TriggerCommit['profiles'][number][] = new Array(profileIds.length);
+    // One pair of lists for the whole pass: the profiles append to it (no per-profile arrays to copy over).
+    const lists: OutcomeLists = { actions: [], held: [] };
+    for (let index = 0; index < profileIds.length; index++) {
+      const profileId = profileIds[index] as string;
       const existing = stored.get(profileId);
-      const outcome = processProfile(triggers, {
-        profileId,
-        state: existing?.state ?? emptyProfileState(),
-        timers: existing?.timers ?? [],
-        inputs: profileInputs,
-        finalClock: clock,
-        profile: lookedUp.get(profileId),
-        firedAt,
-        replayWindowMs: this.options.replayWindowMs ?? 86_400_000,
-      });
-      profiles.push({ profileId, state: outcome.state, setTimers: outcome.setTimers, cancelTimers: outcome.cancelTimers });
-      actions.push(...outcome.actions);
-      held.push(...outcome.held);
+      const outcome = processProfile(
+        triggers,
+        {
+          profileId,
+          state: existing?.state ?? emptyProfileState(),
+          timers: existing?.timers ?? NO_TIMERS,
+          inputs: inputs.lists[index] as ProfileInput[],
+          finalClock: clock,
+          profile: lookedUp.get(profileId),
+          firedAt,
+          replayWindowMs,
+        },
+        lists,
+      );
+      profiles[index] = { profileId, state: outcome.state, setTimers: outcome.setTimers, cancelTimers: outcome.cancelTimers };
       total.duplicates += outcome.duplicates;
       total.timersFired += outcome.timersFired;
     }
+    const { actions, held } = lists;
     const committedClock: EngineClock = { eventTime: clock };
     const result = await repository.commit({ clock: committedClock, profiles, outbox: actions, held });
     const duplicates = new Set(result.duplicateActionIds);
     total.duplicateActions += duplicates.size;
     for (const action of actions) if (!duplicates.has(action.id)) total.actions.push(action);
-    total.held.push(...held);
+    for (const hold of held) total.held.push(hold);
+  }
+}
+
+const NO_TIMERS: readonly never[] = Object.freeze([]);
+
+/** A pass's profiles in first-seen order, each with its inputs in arrival order. */
+class PendingProfiles {
+  readonly ids: string[] = [];
+  readonly lists: ProfileInput[][] = [];
+  private readonly byId = new Map<string, ProfileInput[]>();
+
+  add(profileId: string, input: ProfileInput): void {
+    const list = this.byId.get(profileId);
+    if (list !== undefined) {
+      list.push(input);
+      return;
+    }
+    const created = [input];
+    this.byId.set(profileId, created);
+    this.ids.push(profileId);
+    this.lists.push(created);
+  }
+
+  /** Takes a profile in (with no inputs) if it is not in already: its timers came due. */
+  include(profileId: string): void {
+    if (this.byId.has(profileId)) return;
+    const created: ProfileInput[] = [];
+    this.byId.set(profileId, created);
+    this.ids.push(profileId);
+    this.lists.push(created);
   }
 }

@@ -38,7 +38,8 @@ export interface EngineClock {
 
 export interface StoredProfile {
   state: ProfileTriggerState;
-  timers: TriggerTimer[];
+  /** Read only: the in-memory repository hands out its stored list. */
+  timers: readonly TriggerTimer[];
 }
 
 export interface TriggerCommit {
