@@ -21,6 +21,8 @@ const commands = {
   triggersTest: async () => (await import('./commands/triggers.js')).triggersTestCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
+  privacy: async () => (await import('./commands/privacy.js')).privacyCommand,
 };
 
 // Commander types action arguments as any[]: these say what each command's flags parse to.
@@ -29,7 +31,7 @@ interface RunFlags extends StateFlags { quiet?: boolean }
 interface SyncFlags extends RunFlags { sink?: string }
 interface DlqFlags extends StateFlags { sink?: string }
 interface DiscardFlags extends DlqFlags { id?: number }
-interface ForgetFlags { state?: string; email?: string; key?: string; localOnly?: boolean; resume?: boolean }
+interface ForgetFlags { state?: string; email?: string; userId?: string; anonymousId?: string; key?: string; localOnly?: boolean; resume?: boolean }
 interface GenerateFlags { out: string; users?: string; events?: string; seed?: string; days?: string; start?: string; duplicates?: string }
 
 const FILE = 'the mapping file (YAML)';
@@ -43,6 +45,7 @@ const ENVIRONMENT = `environment:
   SEGFLOW_SUPPRESSION_FILE  where the suppression file is (default: segflow-suppressions.jsonl beside the mapping)
   SEGFLOW_AUDIT_KEY   key (16+ characters) of the HMAC over every audit entry
   SEGFLOW_AUDIT_ACTOR who the audit trail names for this process (default: segflow@<host>)
+  SEGFLOW_PII_ENCRYPTION_KEYS  id:base64key[,id:base64key…] or \${file:/path}: AES-256-GCM keys for PII in the state store (the first encrypts)
 `;
 
 export interface SegflowProgram {
@@ -120,14 +123,38 @@ export function createProgram(): SegflowProgram {
     .description('erasure request: delete from every sink, never sync again')
     .argument('<file>', FILE)
     .option('--email <address>', 'the email address to forget')
-    .addOption(new Option('--key <value>', 'the key to forget, for sinks matched on another trait').conflicts('email'))
+    .addOption(new Option('--user-id <id>', 'the userId to forget (with every identifier the identity graph links to it)').conflicts('email'))
+    .addOption(new Option('--anonymous-id <id>', 'the anonymousId to forget (with every identifier the identity graph links to it)').conflicts(['email', 'userId']))
+    .addOption(new Option('--key <value>', 'the key to forget, for sinks matched on another trait').conflicts(['email', 'userId', 'anonymousId']))
     .option('--local-only', 'erase the local data now and record the vendor deletions as pending (when a sink cannot be reached)')
-    .option('--resume', 'send the vendor deletions earlier erasures still owe')
+    .option('--resume', 'send the vendor deletions earlier erasures still owe, and execute erasures requested through the ingest API')
     .option('--state <dir>', STATE)
-    .action(async (file: string, { state, email, key, localOnly, resume }: ForgetFlags, command: Command) => {
-      if (email === undefined && key === undefined && resume !== true) command.error('forget needs --email ADDRESS or --key VALUE (or --resume)', { exitCode: EXIT_CODES.usage, code: 'segflow.missingIdentifier' });
-      settle(await (await commands.forget())({ file, ...(state ? { state } : {}), ...(email ? { email } : {}), ...(key ? { key } : {}), ...(localOnly ? { localOnly } : {}), ...(resume ? { resume } : {}) }));
+    .action(async (file: string, { state, email, userId, anonymousId, key, localOnly, resume }: ForgetFlags, command: Command) => {
+      if (email === undefined && userId === undefined && anonymousId === undefined && key === undefined && resume !== true) {
+        command.error('forget needs --email ADDRESS, --user-id ID, --anonymous-id ID or --key VALUE (or --resume)', { exitCode: EXIT_CODES.usage, code: 'segflow.missingIdentifier' });
+      }
+      settle(await (await commands.forget())({
+        file, ...(state ? { state } : {}), ...(email ? { email } : {}), ...(userId ? { userId } : {}), ...(anonymousId ? { anonymousId } : {}), ...(key ? { key } : {}), ...(localOnly ? { localOnly } : {}), ...(resume ? { resume } : {}),
+      }));
     });
+
+  const privacy = program.command('privacy').description('the suppression list of erased people, between machines and states');
+  privacy
+    .command('export-suppressions')
+    .description("the suppression list (the shared file's and the state's) as hashes only, with their hash scheme")
+    .argument('<file>', FILE)
+    .option('--out <file>', 'write it here (default: stdout)')
+    .option('--state <dir>', STATE)
+    .action(async (file: string, { state, out }: { state?: string; out?: string }) =>
+      settle(await (await commands.privacy())({ action: 'export-suppressions', file, ...(state ? { state } : {}), ...(out ? { out } : {}) })));
+  privacy
+    .command('import-suppressions')
+    .description('merge an exported suppression list into this mapping\'s shared file and state (idempotent; refuses other hash schemes)')
+    .argument('<file>', FILE)
+    .requiredOption('--from <file>', 'the file written by export-suppressions')
+    .option('--state <dir>', STATE)
+    .action(async (file: string, { state, from }: { state?: string; from: string }) =>
+      settle(await (await commands.privacy())({ action: 'import-suppressions', file, from, ...(state ? { state } : {}) })));
 
   program
     .command('sandbox')
@@ -179,6 +206,14 @@ export function createProgram(): SegflowProgram {
     .option('--state <dir>', STATE)
     .action(async (file: string, { state, out, since }: { state?: string; out?: string; since?: string }) =>
       settle(await (await commands.audit())({ action: 'export', file, ...(state ? { state } : {}), ...(out ? { out } : {}), ...(since ? { since } : {}) })));
+
+  const keys = program.command('keys').description('the keys that encrypt PII in the state store (SEGFLOW_PII_ENCRYPTION_KEYS)');
+  keys
+    .command('rotate')
+    .description('re-encrypt every encrypted value under the first listed key (put the new key first, keep the old one after it, restart running segflow processes, then rotate); records the rotation in the audit trail')
+    .argument('<file>', FILE)
+    .option('--state <dir>', STATE)
+    .action(async (file: string, { state }: { state?: string }) => settle(await (await commands.keys())({ action: 'rotate', file, ...(state ? { state } : {}) })));
 
   program
     .command('serve')

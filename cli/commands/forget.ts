@@ -8,7 +8,8 @@ import { exitCodeFor } from './run.js';
 import { interruptSignal, withWorkspace } from './with-workspace.js';
 
 /**
- * `segflow forget FILE --email E`: an erasure request, in the local stores
+ * `segflow forget FILE --email E` (or `--user-id ID`, `--anonymous-id ID`):
+ * an erasure request, resolved through the identity graph, in the local stores
  * and every sink (core/runtime/forget-job.ts); no later run, on this state
  * or a fresh one, ingests or syncs it again. Once the stores are closed,
  * their files are rewritten so the deleted rows are physically gone.
@@ -18,6 +19,8 @@ export interface ForgetOptions {
   file: string;
   state?: string;
   email?: string;
+  userId?: string;
+  anonymousId?: string;
   key?: string;
   localOnly?: boolean;
   resume?: boolean;
@@ -29,6 +32,8 @@ export async function forgetCommand(options: ForgetOptions): Promise<number> {
     stores = { stateDir: workspace.stateDir, sqlite: workspace.state.driver === 'sqlite' };
     const result = await forgetJob(workspace, {
       ...(options.email !== undefined ? { email: options.email } : {}),
+      ...(options.userId !== undefined ? { userId: options.userId } : {}),
+      ...(options.anonymousId !== undefined ? { anonymousId: options.anonymousId } : {}),
       ...(options.key !== undefined ? { key: options.key } : {}),
       ...(options.localOnly ? { localOnly: true } : {}),
       ...(options.resume ? { resume: true } : {}),
@@ -40,7 +45,7 @@ export async function forgetCommand(options: ForgetOptions): Promise<number> {
     return result.sync ? exitCodeFor(syncOutcome(result.sync.sinks)) : EXIT_CODES.done;
   });
   // Physically: the deleted rows still sit in database pages until the files are rewritten.
-  if (stores !== undefined && (options.email !== undefined || options.key !== undefined || options.resume)) {
+  if (stores !== undefined && (options.email !== undefined || options.userId !== undefined || options.anonymousId !== undefined || options.key !== undefined || options.resume)) {
     await rewriteEventStore(join(stores.stateDir, 'events.duckdb'));
     if (stores.sqlite) vacuumSqlite(join(stores.stateDir, 'state.sqlite'));
     process.stderr.write(`rewrote the state files in ${stores.stateDir}: the deleted rows are physically gone${stores.sqlite ? '' : ' (PostgreSQL state: run VACUUM FULL on its tables to reclaim their pages)'}\n`);
@@ -49,12 +54,25 @@ export async function forgetCommand(options: ForgetOptions): Promise<number> {
 }
 
 function reportLocal(result: ForgetResult, options: ForgetOptions): void {
-  if (result.requestId === undefined) return;
-  process.stderr.write(`${result.alreadySuppressed ? 'already on the suppression list' : 'erasure request recorded'} (${result.requestId}) in ${result.suppressionFile} (hashes only)\n`);
-  if (result.unkeyed) process.stderr.write(`note: ${PII_KEY_VARIABLE} is not set, so the suppression file's hashes are salted, not keyed: anyone holding the file can test a guessed address. Set ${PII_KEY_VARIABLE} before the first erasure to key them.\n`);
-  if (options.email !== undefined) {
-    process.stderr.write(`erased ${result.profiles} profile(s) and ${result.events.toLocaleString('en-US')} event(s) from the local stores, and ${result.quarantined} quarantined row(s)\n`);
+  if (result.requested !== undefined) {
+    const requested = result.requested;
+    process.stderr.write(`executed ${requested.executed} erasure request(s) received through the ingest API (Segment delete messages): erased ${requested.profiles} profile(s) and ${requested.events.toLocaleString('en-US')} event(s), and ${requested.quarantined} quarantined row(s)\n`);
   }
+  if ((result.journalLines ?? 0) > 0) process.stderr.write(`blanked ${result.journalLines} line(s) of erased people in the ingest API's journals\n`);
+  if (result.requestId === undefined) return;
+  process.stderr.write(`${result.alreadySuppressed ? 'already on the suppression list' : 'erasure request recorded'} (${result.requestId}) for ${result.subject ?? 'the identifier'} in ${result.suppressionFile} (hashes only)\n`);
+  if (result.unkeyed) process.stderr.write(`note: ${PII_KEY_VARIABLE} is not set, so the suppression file's hashes are salted, not keyed: anyone holding the file can test a guessed address. Set ${PII_KEY_VARIABLE} before the first erasure to key them.\n`);
+  if (options.key !== undefined) return;
+  const matched = result.matched;
+  const nobody = result.profiles === 0 && (matched === undefined || matched.userIds + matched.anonymousIds === 0);
+  if (nobody && result.alreadySuppressed) {
+    process.stderr.write(`no profile carries ${result.subject ?? 'this identifier'} any more: nothing left to erase; the suppression stays in force\n`);
+  } else if (nobody) {
+    process.stderr.write(`no profile carries ${result.subject ?? 'this identifier'}: nothing stored to erase; the suppression is recorded, so its future events are dropped at ingest and never synced\n`);
+  } else if (matched !== undefined) {
+    process.stderr.write(`resolved through the identity graph to ${result.profiles} profile(s) seen by ${matched.userIds} userId(s), ${matched.anonymousIds} anonymousId(s) and ${matched.emails} e-mail(s): all suppressed\n`);
+  }
+  process.stderr.write(`erased ${result.profiles} profile(s) and ${result.events.toLocaleString('en-US')} event(s) from the local stores, and ${result.quarantined} quarantined row(s)\n`);
 }
 
 function reportSinks(result: ForgetResult, file: string): void {

@@ -7,6 +7,7 @@ import { parseMappingText, type LoadResult } from '../../core/config/load-mappin
 import type { LocatedProblem } from '../../core/config/located-problem.js';
 import type { Mapping } from '../../core/config/mapping-schema.js';
 import { ConnectorError } from '../../core/errors/index.js';
+import { fieldCipherFromEnvironment, unencryptedNote } from '../../core/privacy/field-cipher-env.js';
 import { wireSources } from '../../connectors/registry.js';
 import { fullMappingSchema } from '../mapping-schema.js';
 
@@ -20,8 +21,10 @@ export function loadMapping(file: string): LoadResult {
 }
 
 export interface ValidateEnvironment {
-  /** Where `${env:NAME}` references are looked up. @default process.env */
+  /** Where `${env:NAME}` references (and SEGFLOW_PII_ENCRYPTION_KEYS) are looked up. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Where notes that are not problems go (PII at rest unencrypted). @default process.stderr */
+  note?: (text: string) => void;
 }
 
 /**
@@ -35,6 +38,9 @@ export async function validateCommand(file: string, write: (text: string) => voi
   const issues = result.ok ? await environmentIssues(file, result.mapping, result.text, environment.env ?? process.env) : result.issues;
   if (result.ok && issues.length === 0) {
     write(`${file}: ok (${result.mapping.sources.length} source(s), ${result.mapping.segments.length} segmentation(s))\n`);
+    // A malformed key list is thrown as a UserError: one line, what a run would refuse with.
+    const note = unencryptedNote(fieldCipherFromEnvironment(environment.env ?? process.env));
+    if (note !== undefined) (environment.note ?? ((text: string) => process.stderr.write(text)))(`segflow: ${note}\n`);
     return 0;
   }
   for (const issue of issues) write(`${formatIssue(issue)}\n`);

@@ -12,6 +12,7 @@ import type { SegmentApiEndpoint } from '../../connectors/sources/segment-api/tr
 import { basicCredentialDigest, cohortJournalId, registerMixpanelCohortRoutes, type CohortEndpoint, type MixpanelSourceConfig } from '../../connectors/sources/mixpanel/index.js';
 import { startIngestLoader, type IngestLoader } from './ingest-loader.js';
 import { createWorkQueue } from './work-queue.js';
+import { acceptErasureRequests } from '../../core/runtime/requested-erasures-job.js';
 import { createServeMetrics } from './serve-metrics.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startProfileService, type ProfileService } from './profile-service.js';
@@ -120,6 +121,10 @@ export async function startServer(workspace: Workspace, options: ServeOptions): 
         ...(config.webhook_secret ? { webhookSecret: createSecretKey(Buffer.from(resolveSecret(config.webhook_secret, workspace.env, `sources.${config.id}.webhook_secret`), 'utf8')) } : {}),
         append: (lines) => writer.append(lines),
         saturated: () => writer.pendingBytes > maxPending || (backlog.get(config.id) ?? 0) > maxBacklog,
+        // Segment's delete messages: suppressed at once, erased by the next run or `forget --resume`.
+        requestErasure: async (deletions) => {
+          await acceptErasureRequests(workspace, config.id, deletions);
+        },
       });
     }
     for (const config of cohortSources) {

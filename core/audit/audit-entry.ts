@@ -20,7 +20,7 @@ import { canonicalJson } from './canonical-json.js';
  * `detail` never holds raw PII: counts, ids of runs, sinks and triggers, and
  * hashed identifiers (hash-identifier.ts).
  */
-export type AuditKind = 'run' | 'config_changed' | 'sync' | 'erasure' | 'triggers_fired' | 'key_rotation' | 'api_login';
+export type AuditKind = 'run' | 'config_changed' | 'sync' | 'erasure' | 'triggers_fired' | 'key_rotation' | 'api_login' | 'erasure_requested' | 'suppressions_exported' | 'suppressions_imported';
 
 export type AuditDetail = { [key: string]: JsonValue };
 

@@ -25,9 +25,28 @@ export interface SuppressionFile {
   readonly path: string;
   readonly hasher: IdentifierHasher;
   readonly hashes: ReadonlySet<string>;
+  /**
+   * Hashes of a state's own list (`{"stateHash": …}` lines, which an export
+   * carries: suppressions.ts's scheme, the same in every state).
+   */
+  readonly stateHashes: ReadonlySet<string>;
 }
 
-type Header = HashScheme & { format: 'segflow-suppressions'; version: 1 };
+export type SuppressionFileHeader = HashScheme & { format: 'segflow-suppressions'; version: 1 };
+type Header = SuppressionFileHeader;
+
+/** A state-list line of an export: the hash and when it was requested. */
+export interface StateSuppressionEntry {
+  stateHash: string;
+  requestedAt?: string;
+}
+
+/** A file's lines as written, checked but not hashed with: no key is needed to read them (an import compares headers). */
+export interface SuppressionFileContent {
+  header: SuppressionFileHeader;
+  entries: SuppressionEntry[];
+  stateEntries: StateSuppressionEntry[];
+}
 
 export function suppressionFilePath(mappingDir: string, env: NodeJS.ProcessEnv): string {
   const configured = env[SUPPRESSION_FILE_VARIABLE];
@@ -36,21 +55,47 @@ export function suppressionFilePath(mappingDir: string, env: NodeJS.ProcessEnv):
 
 /** Undefined when there is no file yet (nobody was erased). A damaged file stops the job: guessing could let an erased person back in. */
 export function readSuppressionFile(path: string, env: NodeJS.ProcessEnv): SuppressionFile | undefined {
+  const content = readSuppressionContent(path);
+  if (content === undefined) return undefined;
+  const hasher = hasherFor(content.header, env, path);
+  return { path, hasher, hashes: new Set(content.entries.map((entry) => entry.hash)), stateHashes: new Set(content.stateEntries.map((entry) => entry.stateHash)) };
+}
+
+export function readSuppressionContent(path: string): SuppressionFileContent | undefined {
   if (!existsSync(path)) return undefined;
   const lines = readFileSync(path, 'utf8').split('\n');
   const header = parseLine(lines[0] ?? '', path, 1) as Partial<Header>;
   if (header.format !== 'segflow-suppressions' || (header.scheme !== 'hmac-sha256' && header.scheme !== 'sha256-salted')) {
     throw new UserError(`${path}:1: not a segflow suppression file (its first line must name the format and hash scheme)`);
   }
-  const hasher = hasherFor(header as Header, env, path);
-  const hashes = new Set<string>();
+  const entries: SuppressionEntry[] = [];
+  const stateEntries: StateSuppressionEntry[] = [];
   lines.slice(1).forEach((line, index) => {
     if (line.trim() === '') return;
-    const entry = parseLine(line, path, index + 2) as Partial<SuppressionEntry>;
-    if (typeof entry.hash !== 'string' || !/^[0-9a-f]{64}$/.test(entry.hash)) throw new UserError(`${path}:${index + 2}: an entry needs a "hash" of 64 hex digits`);
-    hashes.add(entry.hash);
+    const entry = parseLine(line, path, index + 2) as Partial<SuppressionEntry & StateSuppressionEntry>;
+    if (typeof entry.stateHash === 'string' && HASH.test(entry.stateHash)) {
+      stateEntries.push({ stateHash: entry.stateHash, ...(typeof entry.requestedAt === 'string' ? { requestedAt: entry.requestedAt } : {}) });
+      return;
+    }
+    if (typeof entry.hash !== 'string' || !HASH.test(entry.hash)) throw new UserError(`${path}:${index + 2}: an entry needs a "hash" of 64 hex digits`);
+    entries.push({ hash: entry.hash, erasedAt: String(entry.erasedAt ?? ''), requestId: String(entry.requestId ?? '') });
   });
-  return { path, hasher, hashes };
+  return { header: header as Header, entries, stateEntries };
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * Appends lines already hashed (an import), creating the file with `header`
+ * when absent; durable before returning. The caller has checked the
+ * header matches an existing file's.
+ */
+export function appendHashedLines(path: string, header: SuppressionFileHeader | undefined, lines: readonly string[]): void {
+  const created = !existsSync(path);
+  const all = created && header !== undefined ? [JSON.stringify(header), ...lines] : [...lines];
+  if (all.length === 0) return;
+  writeDurably(path, all);
+  if (created) syncDirectory(dirname(path));
 }
 
 /**
@@ -73,6 +118,12 @@ export function appendSuppressions(path: string, env: NodeJS.ProcessEnv, identif
   }
   const added = lines.length - (created ? 1 : 0);
   if (lines.length === 0) return 0;
+  writeDurably(path, lines);
+  if (created) syncDirectory(dirname(path));
+  return added;
+}
+
+function writeDurably(path: string, lines: readonly string[]): void {
   const descriptor = openSync(path, 'a', 0o644);
   try {
     writeSync(descriptor, `${lines.join('\n')}\n`);
@@ -80,8 +131,6 @@ export function appendSuppressions(path: string, env: NodeJS.ProcessEnv, identif
   } finally {
     closeSync(descriptor);
   }
-  if (created) syncDirectory(dirname(path));
-  return added;
 }
 
 function parseLine(line: string, path: string, number: number): unknown {

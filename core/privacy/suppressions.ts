@@ -32,7 +32,11 @@ export async function loadSuppressions(state: StateStore): Promise<SuppressionCh
 
 /** Both lists of a mapping: its state's and its shared file's. */
 export async function loadMappingSuppressions(options: { state: StateStore; baseDir: string; env: NodeJS.ProcessEnv }): Promise<SuppressionCheck> {
-  return suppressionCheck(await options.state.suppressions.hashes(), readSuppressionFile(suppressionFilePath(options.baseDir, options.env), options.env));
+  const file = readSuppressionFile(suppressionFilePath(options.baseDir, options.env), options.env);
+  const stateHashes = await options.state.suppressions.hashes();
+  // An imported or exported file can carry a state's list too (same scheme everywhere): it counts as this state's.
+  for (const hash of file?.stateHashes ?? []) stateHashes.add(hash);
+  return suppressionCheck(stateHashes, file);
 }
 
 const MEMO_LIMIT = 100_000;

@@ -1,13 +1,15 @@
 import { recordErasure } from '../audit/record-events.js';
 import { UserError } from '../errors/user-error.js';
 import { deletionOutcome, finishedSinks, type SinkDeletion } from '../privacy/deletion-outcome.js';
-import { eraseProfiles, findErasure, quarantineMatcher, type ErasureTarget } from '../privacy/erase-profile.js';
 import { pendingErasures, recordPendingErasure, settlePendingErasures, type PendingErasure } from '../privacy/pending-erasures.js';
-import { eraseFromJournals, eraseFromQuarantineFiles } from '../privacy/physical-erasure.js';
-import { appendSuppressions, readSuppressionFile, suppressionFilePath } from '../privacy/suppression-file.js';
-import { addSuppression } from '../privacy/suppressions.js';
+import { readSuppressionFile, suppressionFilePath } from '../privacy/suppression-file.js';
+import { loadMappingSuppressions } from '../privacy/suppressions.js';
+import { isSuppressedJsonText } from '../privacy/suppressed-event.js';
+import { eraseFromJournals } from '../privacy/physical-erasure.js';
 import { normalizeKey } from '../sync/desired-state.js';
-import { stitchProfiles } from '../identity/stitch-profiles.js';
+import { eraseLocally, type LocalSelector } from './erase-locally.js';
+import { maskedIdentifier } from '../privacy/masked-identifier.js';
+import { executeRequestedErasures, type RequestedErasuresOutcome } from './requested-erasures-job.js';
 import { newRunId } from './run-id.js';
 import { syncJob, type SyncJobResult } from './sync-job.js';
 import type { Workspace } from './workspace.js';
@@ -24,12 +26,14 @@ import type { Workspace } from './workspace.js';
  * by the caller once the stores are closed (core/privacy/physical-erasure.ts).
  */
 export interface ForgetRequest {
-  /** An email (matched on the `email` trait) or another key (a sink matched on another trait). */
+  /** One identifier: an email (matched on the `email` trait), a userId, an anonymousId, or another key (a sink matched on another trait). */
   email?: string;
+  userId?: string;
+  anonymousId?: string;
   key?: string;
   /** Erase locally and record every sink's deletion as owed, without contacting the sinks. */
   localOnly?: boolean;
-  /** Settle what earlier erasures still owe the sinks (with or without a new identifier). */
+  /** Settle what earlier erasures still owe the sinks, and execute requests from the ingest API (with or without a new identifier). */
   resume?: boolean;
 }
 
@@ -42,6 +46,14 @@ export interface ForgetResult {
   suppressionFile: string;
   /** Set when the suppression file's hashes are not keyed (no SEGFLOW_PII_KEY). */
   unkeyed: boolean;
+  /** What the request named, masked for printing (`userId#1a2b3c4d`). */
+  subject?: string;
+  /** What the identity graph resolved the request to: identifiers now suppressed, by kind (values never printed). */
+  matched?: { userIds: number; anonymousIds: number; emails: number };
+  /** Requests that came through the ingest API (Segment delete messages), executed by this job. */
+  requested?: RequestedErasuresOutcome;
+  /** `--resume`: lines of suppressed people blanked in the ingest API's journals. */
+  journalLines?: number;
   /** Set when a sync ran. */
   sync?: SyncJobResult;
   /** Per sink, what the sync did about the deletions. */
@@ -51,22 +63,33 @@ export interface ForgetResult {
 }
 
 export async function forgetJob(workspace: Workspace, request: ForgetRequest, signal: AbortSignal): Promise<ForgetResult> {
-  const raw = request.email ?? request.key;
-  if (raw === undefined && request.resume !== true) throw new UserError('forget needs --email ADDRESS (or --key VALUE for sinks matched on another trait), or --resume');
-  const key = raw === undefined ? undefined : normalizeKey(request.email !== undefined ? 'email' : 'key', raw);
-  if (key === null) throw new UserError('forget: the identifier is empty');
+  const selector = selectorOf(request);
+  if (selector === undefined && request.resume !== true) throw new UserError('forget needs --email ADDRESS, --user-id ID or --anonymous-id ID (or --key VALUE for sinks matched on another trait), or --resume');
   const sinkIds = workspace.mapping.sinks.map((sink) => sink.id);
   if (request.localOnly !== true) await refuseUnreachableSinks(workspace);
   const filePath = suppressionFilePath(workspace.baseDir, workspace.env);
   const result: ForgetResult = { alreadySuppressed: false, profiles: 0, events: 0, quarantined: 0, suppressionFile: filePath, unkeyed: false, sinks: [], pending: [] };
-  if (key !== undefined) {
+  let suppressed: string[] = [];
+  if (selector !== undefined) {
     const requestId = newRunId(workspace.now(), 'forget-');
     result.requestId = requestId;
-    Object.assign(result, await eraseLocally(workspace, key, request.email !== undefined, requestId, filePath));
+    result.subject = maskedIdentifier(selector.kind, selector.value, workspace.env);
+    const local = await eraseLocally(workspace, selector, { requestId, suppressionFile: filePath, reason: `erasure request ${requestId} (segflow forget)` });
+    Object.assign(result, { profiles: local.profiles, events: local.events, quarantined: local.quarantined, alreadySuppressed: local.alreadySuppressed });
+    result.matched = { userIds: local.match.userIds, anonymousIds: local.match.anonymousIds, emails: local.match.emails.length };
+    suppressed = local.suppressed;
     // Owed before the sync is tried: a crash or a failing sink leaves it owed, never forgotten.
     if (sinkIds.length > 0 && workspace.hasEvents()) {
       await recordPendingErasure(workspace.state.meta, { requestId, requestedAt: new Date(workspace.now()).toISOString(), sinks: sinkIds });
     }
+  }
+  if (request.resume === true) {
+    const requested = await executeRequestedErasures(workspace);
+    if (requested !== undefined) result.requested = requested;
+    // Runs erase requested people without touching the journals (`serve` may be writing them): their lines go here,
+    // found by the suppression list, so no raw identifier is needed.
+    const suppressions = await loadMappingSuppressions(workspace);
+    if (suppressions.size > 0) result.journalLines = eraseFromJournals(workspace.stateDir, (line) => isSuppressedJsonText(suppressions, line));
   }
   result.unkeyed = readSuppressionFile(filePath, workspace.env)?.hasher.header.scheme === 'sha256-salted';
   const owed = await pendingErasures(workspace.state.meta);
@@ -77,31 +100,18 @@ export async function forgetJob(workspace: Workspace, request: ForgetRequest, si
   } else {
     result.pending = owed;
   }
-  await recordErasure(workspace, { ...result, identifiers: key === undefined ? [] : [key] });
+  await recordErasure(workspace, { ...result, identifiers: suppressed });
   return result;
 }
 
-async function eraseLocally(workspace: Workspace, key: string, isEmail: boolean, requestId: string, filePath: string) {
-  const reason = `erasure request ${requestId} (segflow forget)`;
-  const duck = isEmail && workspace.hasEvents() ? (await workspace.events()).connection : undefined;
-  // Events stored since the last run (the ingest API's loads) are not in identity_map yet: stitch them first,
-  // so every identifier and event of the person is found, also before any run.
-  if (duck) await stitchProfiles(duck, workspace.state, workspace.mapping.identity.merge_user_ids, requestId, workspace.now);
-  const target: ErasureTarget = duck ? await findErasure(duck, key) : { profileIds: [], identifiers: [] };
-  // Durable before anything is deleted: the shared file first (it outlives this state), then the state's own list.
-  const added = appendSuppressions(filePath, workspace.env, [key, ...target.identifiers], { erasedAt: new Date(workspace.now()).toISOString(), requestId });
-  const addedToState = await addSuppression(workspace.state, key, reason);
-  // Sinks keyed by userId or another trait are found through the profile.
-  for (const profileId of target.profileIds) await addSuppression(workspace.state, `profile:${profileId}`, reason);
-  const erased = duck && target.profileIds.length > 0 ? await eraseProfiles(duck, workspace.state, target, key) : { profiles: 0, events: 0, quarantined: 0 };
-  // Dead letters hold the raw record; quarantine files a sample of it.
-  await workspace.state.deadLetters.purge(key, target.profileIds);
-  // Run summaries quote failure samples and example changes by profile id.
-  await workspace.state.runs.scrub([key, ...target.identifiers], '[erased]');
-  const quarantinedLines = isEmail ? eraseFromQuarantineFiles(workspace.stateDir, quarantineMatcher(target, key)) : 0;
-  // The ingest API's journal still holds the raw messages of its current file.
-  if (isEmail) eraseFromJournals(workspace.stateDir, quarantineMatcher(target, key));
-  return { ...erased, quarantined: Math.max(erased.quarantined, quarantinedLines), alreadySuppressed: added === 0 && !addedToState };
+function selectorOf(request: ForgetRequest): (LocalSelector & { value: string; kind: 'email' | 'userId' | 'anonymousId' | 'key' }) | undefined {
+  const given = ([['email', request.email], ['userId', request.userId], ['anonymousId', request.anonymousId], ['key', request.key]] as const).filter(([, value]) => value !== undefined);
+  if (given.length > 1) throw new UserError(`forget takes one identifier per request, got ${given.map(([kind]) => kind).join(' and ')}: run it once for each`);
+  const [kind, raw] = given[0] ?? [];
+  if (kind === undefined || raw === undefined) return undefined;
+  const value = normalizeKey(kind === 'email' ? 'email' : 'key', raw);
+  if (value === null) throw new UserError('forget: the identifier is empty');
+  return { kind, value };
 }
 
 /** Every sink's credentials, all checked before anything is touched; all problems listed at once. */

@@ -11,3 +11,4 @@ export { scheduledJob, loadJobMemory, saveJobMemory, type ScheduledJobOutcome } 
 export { decideOnStart, latestSlot, nextSlot, countSlots, type CronSpec, type JobMemory, type ScheduledRunResult, type StartDecision } from './cron-schedule.js';
 export { loadProfileSnapshot, opaqueProfileId } from './profile-snapshot.js';
 export { answerProfileRequest, type ProfileSnapshot, type ServedProfile, type SegmentRef } from './profile-lookup.js';
+export { rotateKeysJob, type KeyRotationResult } from './rotate-keys-job.js';

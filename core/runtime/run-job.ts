@@ -9,6 +9,7 @@ import { analyzeJob } from './analyze-job.js';
 import { syncJob } from './sync-job.js';
 import { deletionOutcome, finishedSinks } from '../privacy/deletion-outcome.js';
 import { settlePendingErasures } from '../privacy/pending-erasures.js';
+import { executeRequestedErasures, type RequestedErasuresOutcome } from './requested-erasures-job.js';
 import type { Workspace } from './workspace.js';
 import { everyRowQuarantined, topQuarantineReasons, type AllQuarantinedAlarm } from './quarantine-alarm.js';
 
@@ -26,19 +27,23 @@ export interface RunJobOptions {
 }
 
 /** The pipeline's summary, plus the alarm when every row read this run was quarantined (the CLI exits 1 on it). */
-export type RunJobSummary = RunSummary & { allQuarantined?: AllQuarantinedAlarm };
+export type RunJobSummary = RunSummary & { allQuarantined?: AllQuarantinedAlarm; erasureRequests?: RequestedErasuresOutcome };
 
 export async function runJob(workspace: Workspace, options: RunJobOptions): Promise<RunJobSummary> {
   const runId = newRunId(workspace.now());
   const { state } = workspace;
   await state.runs.start({ runId, mapping: workspace.mappingFile, startedAt: new Date(workspace.now()).toISOString() });
   try {
+    // Erasures requested through the ingest API (Segment delete messages) go first, so no feature, segment or
+    // sync of this run includes the person. The journals are left to `forget --resume`: `serve` may be appending to them.
+    const erasureRequests = await executeRequestedErasures(workspace, { journals: false });
     const summary: RunJobSummary = await runPipeline({
       mapping: workspace.mapping, events: await workspace.events(), state, runId, baseDir: workspace.baseDir, stateDir: workspace.stateDir, env: workspace.env,
       sources: workspace.connectors.sources(workspace.mapping), now: workspace.now, signal: options.signal,
       ...(options.onStage ? { onStage: options.onStage } : {}),
       ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),
     });
+    if (erasureRequests !== undefined) summary.erasureRequests = erasureRequests;
     if (everyRowQuarantined(summary.events)) {
       const topReasons = await topQuarantineReasons((await workspace.events()).connection, runId);
       summary.allQuarantined = { read: summary.events.read, quarantineFile: summary.quarantineFile, topReasons };

@@ -5,6 +5,7 @@ import { resolveSecret } from '../config/secrets.js';
 import { UserError } from '../errors/user-error.js';
 import { openEventStore, type EventStore } from '../store/event-store.js';
 import { openStateStore, type StateLocation } from '../store/state/open-state-store.js';
+import { fieldCipherFromEnvironment } from '../privacy/field-cipher-env.js';
 import type { StateStore } from '../store/state/state-store.js';
 import type { Connectors } from './connectors.js';
 import { adoptLegacyStateDir, mappingName, ownershipProblem, refusal, resolveStateDir } from './state-directory.js';
@@ -61,7 +62,8 @@ export async function openWorkspace(options: WorkspaceOptions): Promise<Workspac
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   restrictToOwner(stateDir);
   const location = stateLocation(options.mapping, env, stateDir, name);
-  const state = await openStateStore(location, now);
+  // PII columns sealed when SEGFLOW_PII_ENCRYPTION_KEYS is set; a malformed key list stops here, before any state is read.
+  const state = await openStateStore(location, now, fieldCipherFromEnvironment(env));
   if (location.driver === 'sqlite') restrictToOwner(location.path);
   try {
     const owner = await state.meta.get(OWNER_KEY);

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SecretDigest } from '../../../core/config/secret-digest.js';
 import { matchWriteKey, requestWriteKey } from './write-key.js';
-import { decodeTrackingRequest, SINGLE_EVENT_PATHS, type SingleEventPath } from './tracking-request.js';
+import { decodeTrackingRequest, SINGLE_EVENT_PATHS, type DeletionRequest, type SingleEventPath } from './tracking-request.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
 
 /** What the routes need of one segment-api source, resolved by the server. */
@@ -16,6 +16,11 @@ export interface SegmentApiEndpoint {
   append(lines: string): Promise<void>;
   /** True when the journal is too far ahead of the loader or the disk: answer 429. */
   saturated(): boolean;
+  /**
+   * Segment's delete messages, as erasure requests: resolves once they are
+   * durable (suppressed, recorded for the next run). Absent: a delete is refused (400).
+   */
+  requestErasure?(deletions: readonly DeletionRequest[]): Promise<void>;
 }
 
 export interface SegmentApiRoutesOptions {
@@ -54,12 +59,23 @@ export async function registerSegmentApiRoutes(app: FastifyInstance, options: Se
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: RAW_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
-    const accept = async (endpoint: SegmentApiEndpoint, lines: string, events: number, reply: FastifyReply) => {
+    const accept = async (endpoint: SegmentApiEndpoint, lines: string, events: number, deletions: readonly DeletionRequest[], reply: FastifyReply) => {
       if (endpoint.saturated()) {
         return reply.code(429).header('Retry-After', retryAfter).send({ success: false, error: 'ingest queue is full; retry after the Retry-After delay' });
       }
+      if (deletions.length > 0) {
+        if (endpoint.requestErasure === undefined) return reply.code(400).send({ success: false, error: 'this server does not take delete messages' });
+        // Before the events of the same request are journaled: their load then finds the person suppressed.
+        try {
+          await endpoint.requestErasure(deletions);
+        } catch (error) {
+          reply.log.error({ source: endpoint.sourceId, err: { message: (error as Error).message } }, 'erasure request could not be recorded');
+          return reply.code(503).header('Retry-After', retryAfter).send({ success: false, error: 'the delete request could not be made durable; retry' });
+        }
+        reply.log.info({ source: endpoint.sourceId, deletions: deletions.length }, 'erasure requests recorded');
+      }
       try {
-        await endpoint.append(lines);
+        if (lines !== '') await endpoint.append(lines);
       } catch (error) {
         reply.log.error({ source: endpoint.sourceId, err: { message: (error as Error).message } }, 'journal write failed');
         return reply.code(503).header('Retry-After', retryAfter).send({ success: false, error: 'events could not be made durable; retry' });
@@ -97,7 +113,7 @@ export async function registerSegmentApiRoutes(app: FastifyInstance, options: Se
         request.log.info({ source: endpoint.sourceId, reason: decoded.message }, 'request refused');
         return reply.code(400).send({ success: false, error: decoded.message });
       }
-      return accept(endpoint, decoded.lines, decoded.events, reply);
+      return accept(endpoint, decoded.lines, decoded.events, decoded.deletions, reply);
     };
 
     scope.post('/v1/batch', tracking('batch'));
@@ -120,7 +136,7 @@ export async function registerSegmentApiRoutes(app: FastifyInstance, options: Se
         endpoint: 'batch', body: Buffer.from(JSON.stringify({ batch: items })), contentEncoding: undefined, receivedAt: new Date(options.now()).toISOString(),
       });
       if (!decoded.ok) return reply.code(400).send({ success: false, error: decoded.message });
-      return accept(endpoint, decoded.lines, decoded.events, reply);
+      return accept(endpoint, decoded.lines, decoded.events, decoded.deletions, reply);
     });
   });
 }

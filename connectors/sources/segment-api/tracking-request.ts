@@ -10,8 +10,15 @@ export const SINGLE_EVENT_PATHS = {
 } as const;
 export type SingleEventPath = keyof typeof SINGLE_EVENT_PATHS;
 
+/** Segment's user deletion as it forwards it to destinations (`type: "delete"`; destination functions get `onDelete`). */
+export interface DeletionRequest {
+  messageId: string;
+  userId?: string;
+  anonymousId?: string;
+}
+
 export type DecodedRequest =
-  | { ok: true; writeKey: string | undefined; lines: string; events: number }
+  | { ok: true; writeKey: string | undefined; lines: string; events: number; deletions: DeletionRequest[] }
   | { ok: false; status: 400; message: string };
 
 export interface DecodeOptions {
@@ -37,7 +44,9 @@ const fail = (message: string): DecodedRequest => ({ ok: false, status: 400, mes
  *   breaking either is refused whole, naming which;
  * - the batch's outer `context` and `integrations` are merged into each item
  *   (the item's own keys win);
- * - the write key never reaches the spool (it is a credential).
+ * - the write key never reaches the spool (it is a credential);
+ * - a `type: "delete"` message is an erasure request, not an event: it is
+ *   returned apart (`deletions`) and never becomes a spool line.
  */
 export function decodeTrackingRequest(options: DecodeOptions): DecodedRequest {
   const maxEventBytes = options.maxEventBytes ?? MAX_EVENT_BYTES;
@@ -77,10 +86,18 @@ export function decodeTrackingRequest(options: DecodeOptions): DecodedRequest {
   const outerContext = isObject(body.context) ? body.context : undefined;
   const outerIntegrations = isObject(body.integrations) ? body.integrations : undefined;
   let lines = '';
+  let events = 0;
+  const deletions: DeletionRequest[] = [];
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     const where = options.endpoint === 'batch' ? `event ${index} of the batch` : 'the event';
     if (!isObject(item)) return fail(`${where} is not a JSON object`);
+    if (item.type === 'delete') {
+      const deletion = deletionOf(item);
+      if (deletion === undefined) return fail(`${where} is a delete message without a "userId" (or "anonymousId"): nobody to erase`);
+      deletions.push(deletion);
+      continue;
+    }
     const { writeKey: _ignored, ...event } = item;
     void _ignored;
     if (outerContext) event.context = { ...outerContext, ...(isObject(event.context) ? event.context : {}) };
@@ -94,8 +111,19 @@ export function decodeTrackingRequest(options: DecodeOptions): DecodedRequest {
       return fail(`${where} (messageId ${String(event.messageId).slice(0, 64)}) is ${bytes.toLocaleString('en-US')} bytes, over Segment's 32 KB event limit`);
     }
     lines += `${text}\n`;
+    events += 1;
   }
-  return { ok: true, writeKey, lines, events: items.length };
+  return { ok: true, writeKey, lines, events, deletions };
+}
+
+function deletionOf(item: Record<string, unknown>): DeletionRequest | undefined {
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+  const userId = text(item.userId);
+  const anonymousId = text(item.anonymousId);
+  if (userId === undefined && anonymousId === undefined) return undefined;
+  // Without a messageId every retry would be a new request; with Segment's, a retry is the same one.
+  const messageId = text(item.messageId) ?? `delete-${userId ?? ''}:${anonymousId ?? ''}`;
+  return { messageId, ...(userId !== undefined ? { userId } : {}), ...(anonymousId !== undefined ? { anonymousId } : {}) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

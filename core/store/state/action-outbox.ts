@@ -1,5 +1,7 @@
 import type { OutgoingAction } from '../../triggers/engine-records.js';
+import type { FieldCipher } from '../../privacy/field-cipher.js';
 import type { SqlClient, SqlValue } from '../sql/sql-client.js';
+import { readOutboxAction } from './trigger-state.js';
 
 /**
  * The delivery side of the trigger outbox (rows written by the engine's
@@ -63,11 +65,11 @@ const OWED = 'SELECT action, attempts FROM trigger_outbox WHERE outcome IS NULL 
 const SETTLE = 'UPDATE trigger_outbox SET outcome = ?, detail = ?, delivered_at = ? WHERE id = ? AND outcome IS NULL';
 const RETRY = 'UPDATE trigger_outbox SET attempts = attempts + 1, detail = ?, retry_at = ? WHERE id = ? AND outcome IS NULL';
 
-export function createActionOutbox(sql: SqlClient): ActionOutbox {
+export function createActionOutbox(sql: SqlClient, cipher: FieldCipher): ActionOutbox {
   return {
     async owed(now, limit) {
       const rows = await sql.all<{ action: string; attempts: number | string }>(OWED, [now, limit]);
-      return rows.map((row) => ({ action: JSON.parse(row.action) as OutgoingAction, attempts: Number(row.attempts) }));
+      return rows.map((row) => ({ action: readOutboxAction(cipher, row.action), attempts: Number(row.attempts) }));
     },
     async settle(settlements) {
       if (settlements.length === 0) return;
@@ -100,7 +102,7 @@ export function createActionOutbox(sql: SqlClient): ActionOutbox {
     async dead() {
       const rows = await sql.all<{ action: string; detail: string | null; delivered_at: number }>("SELECT action, detail, delivered_at FROM trigger_outbox WHERE outcome = 'dead' ORDER BY delivered_at, id");
       return rows.map((row) => {
-        const action = JSON.parse(row.action) as OutgoingAction;
+        const action = readOutboxAction(cipher, row.action);
         return { id: action.id, sink: action.sink, triggerId: action.triggerId, profileId: action.profileId, kind: action.kind, target: action.target, detail: row.detail ?? '', at: Number(row.delivered_at) };
       });
     },

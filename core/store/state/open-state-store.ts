@@ -1,3 +1,4 @@
+import { createFieldCipher, type FieldCipher } from '../../privacy/field-cipher.js';
 import { openSqliteClient } from '../sql/sqlite-client.js';
 import { createStateStore, type StateStore } from './state-store.js';
 
@@ -7,11 +8,12 @@ import { createStateStore, type StateStore } from './state-store.js';
  */
 export type StateLocation = { driver: 'sqlite'; path: string } | { driver: 'postgres'; url: string; schema: string };
 
-export async function openStateStore(location: StateLocation, now: () => number = Date.now): Promise<StateStore> {
-  if (location.driver === 'sqlite') return createStateStore(openSqliteClient(location.path), now);
+/** `cipher`: what seals PII columns (fieldCipherFromEnvironment); default none, values stored as given. */
+export async function openStateStore(location: StateLocation, now: () => number = Date.now, cipher: FieldCipher = createFieldCipher([])): Promise<StateStore> {
+  if (location.driver === 'sqlite') return createStateStore(openSqliteClient(location.path), now, cipher);
   // Loaded only when asked for: an embedded run never loads pg.
   const { openPostgresClient } = await import('../sql/postgres-client.js');
-  return createStateStore(await openPostgresClient({ url: location.url, schema: location.schema }), now);
+  return createStateStore(await openPostgresClient({ url: location.url, schema: location.schema }), now, cipher);
 }
 
 /** A state that starts empty and vanishes on close: plans against a sandbox, unit tests. */

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorError } from '../../errors/connector-error.js';
+import { openNullable, type FieldCipher } from '../../privacy/field-cipher.js';
 import { maskPii } from '../../privacy/mask-pii.js';
 import { fingerprint } from '../../sync/change-fingerprint.js';
 import type { AckedRecord } from '../../sync/planner.js';
 import type { PropertyValue, SinkChange } from '../../sync/sink.js';
 import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
+import { columnContext } from './encrypted-columns.js';
 
 /**
  * What one vendor account acknowledged, per profile, and what may be in
@@ -16,6 +18,10 @@ import type { SqlClient, SqlExecutor } from '../sql/sql-client.js';
  * Every write follows a vendor answer (or, for `pending`, precedes the call),
  * so after a crash the planner sees exactly what the vendor confirmed plus
  * what may have reached it.
+ *
+ * Record keys and property values are vendor-bound PII (e-mails, phones):
+ * with a key configured they are sealed on write and opened on read, so no
+ * SQL here compares them; equality checks happen in TypeScript on opened values.
  */
 export type MembershipState = 'pending' | 'member' | 'removing';
 
@@ -53,7 +59,25 @@ export interface SinkAccountState {
 
 type RecordRow = { profile_id: string; record_key: string; vendor_id: string | null; properties: string | null; pending_properties: string | null };
 
-export function createSinkAccountState(sql: SqlClient, account: string, now: () => number): SinkAccountState {
+const ACK_KEY = columnContext('sink_acks', 'record_key');
+const ACK_PROPERTIES = columnContext('sink_acks', 'properties');
+const ACK_PENDING = columnContext('sink_acks', 'pending_properties');
+export const DEAD_LETTER_KEY = columnContext('dead_letters', 'record_key');
+const DEAD_LETTER_CHANGE = columnContext('dead_letters', 'change');
+
+/** A sink_acks row with its sealed columns opened. */
+function openRecordRow<Row extends Partial<RecordRow> & { profile_id: string; record_key: string }>(cipher: FieldCipher, account: string, row: Row): Row {
+  const where = `sink state of profile ${row.profile_id} (account ${account})`;
+  return {
+    ...row,
+    record_key: cipher.open(row.record_key, ACK_KEY, where),
+    ...(row.properties !== undefined ? { properties: openNullable(cipher, row.properties, ACK_PROPERTIES, where) } : {}),
+    ...(row.pending_properties !== undefined ? { pending_properties: openNullable(cipher, row.pending_properties, ACK_PENDING, where) } : {}),
+  };
+}
+
+export function createSinkAccountState(sql: SqlClient, account: string, now: () => number, cipher: FieldCipher): SinkAccountState {
+  const opened = <Row extends Partial<RecordRow> & { profile_id: string; record_key: string }>(row: Row) => openRecordRow(cipher, account, row);
   const at = () => new Date(now()).toISOString();
   const removeProfile = async (tx: SqlExecutor, profileId: string) => {
     await tx.run('DELETE FROM sink_lists WHERE account = ? AND profile_id = ?', [account, profileId]);
@@ -82,7 +106,7 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
     async loadAcked() {
       const acked = new Map<string, AckedRecord & { lists: Map<string, MembershipState> }>();
       const records = await sql.all<RecordRow>('SELECT profile_id, record_key, vendor_id, properties, pending_properties FROM sink_acks WHERE account = ?', [account]);
-      for (const row of records) {
+      for (const row of records.map(opened)) {
         acked.set(row.profile_id, {
           profileId: row.profile_id,
           key: row.record_key,
@@ -104,7 +128,7 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
         const chunk = unique.slice(start, start + 200);
         const rows = await sql.all<{ profile_id: string; record_key: string; vendor_id: string | null }>(
           `SELECT profile_id, record_key, vendor_id FROM sink_acks WHERE account = ? AND profile_id IN (${chunk.map(() => '?').join(', ')})`, [account, ...chunk]);
-        for (const row of rows) found.set(row.profile_id, { key: row.record_key, ...(row.vendor_id ? { vendorId: row.vendor_id } : {}) });
+        for (const row of rows.map(opened)) found.set(row.profile_id, { key: row.record_key, ...(row.vendor_id ? { vendorId: row.vendor_id } : {}) });
       }
       return found;
     },
@@ -116,7 +140,7 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
       for (const change of changes) {
         if (change.op === 'list-add') adds.push([account, change.record.profileId, change.list]);
         else if (change.op === 'list-remove') removals.push([account, change.record.profileId, change.list]);
-        else if (change.op === 'upsert' || change.op === 'update') values.push([account, change.record.profileId, change.record.key, stamp, JSON.stringify(change.properties)]);
+        else if (change.op === 'upsert' || change.op === 'update') values.push([account, change.record.profileId, cipher.seal(change.record.key, ACK_KEY), stamp, cipher.seal(JSON.stringify(change.properties), ACK_PENDING)]);
       }
       await sql.transaction(async (tx) => {
         // A batch holds one change per record, so its rows never conflict with each other (runBatch's rule).
@@ -127,7 +151,7 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
       });
     },
     async reconcileKeys(desired) {
-      const rows = await sql.all<{ profile_id: string; record_key: string }>('SELECT profile_id, record_key FROM sink_acks WHERE account = ?', [account]);
+      const rows = (await sql.all<{ profile_id: string; record_key: string }>('SELECT profile_id, record_key FROM sink_acks WHERE account = ?', [account])).map(opened);
       if (rows.length === 0) return;
       const ackedKey = new Map(rows.map((row) => [row.profile_id, row.record_key]));
       const desiredKey = new Map(desired.map((record) => [record.profileId, record.key]));
@@ -154,7 +178,7 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
       const deletes: string[] = [];
       for (const { change, vendorId } of acks) {
         const { profileId, key } = change.record;
-        if (change.op === 'upsert' || change.op === 'update') records.push([account, profileId, key, vendorId ?? change.record.vendorId ?? null, JSON.stringify(change.properties), stamp]);
+        if (change.op === 'upsert' || change.op === 'update') records.push([account, profileId, cipher.seal(key, ACK_KEY), vendorId ?? change.record.vendorId ?? null, cipher.seal(JSON.stringify(change.properties), ACK_PROPERTIES), stamp]);
         else if (change.op === 'list-add') members.push([account, profileId, change.list]);
         else if (change.op === 'list-remove') leaves.push([account, profileId, change.list]);
         else deletes.push(profileId);
@@ -175,7 +199,7 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
     forget,
     async dropEmptied(isErased) {
       const rows = await sql.all<RecordRow & { lists: number | string }>(`SELECT r.profile_id, r.record_key, r.properties, r.pending_properties,
-        (SELECT count(*) FROM sink_lists m WHERE m.account = r.account AND m.profile_id = r.profile_id) AS lists FROM sink_acks r WHERE r.account = ?`, [account]);
+        (SELECT count(*) FROM sink_lists m WHERE m.account = r.account AND m.profile_id = r.profile_id) AS lists FROM sink_acks r WHERE r.account = ?`, [account]).then((found) => found.map(opened));
       const empty = (json: string | null) => json === null || Object.values(JSON.parse(json) as Record<string, unknown>).every((value) => value === null || value === '');
       const emptied = rows.filter((row) => Number(row.lists) === 0 && empty(row.properties) && empty(row.pending_properties) && isErased(row.record_key, row.profile_id.split('~')[0] as string));
       await forget(emptied.map((row) => row.profile_id));
@@ -188,7 +212,8 @@ export function createSinkAccountState(sql: SqlClient, account: string, now: () 
           const list = 'list' in change ? change.list : '';
           await tx.run(resolveOpen, [stamp, 'superseded', account, change.record.profileId, change.op, list]);
           await tx.run(`INSERT INTO dead_letters (account, sink_id, run_id, profile_id, record_key, op, list_key, fingerprint, change, error_code, error_message, failed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [account, sinkId, runId, change.record.profileId, change.record.key, change.op, list || null, fingerprint(change), JSON.stringify(change), error.code, maskPii(error.message), stamp]);
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [account, sinkId, runId, change.record.profileId, cipher.seal(change.record.key, DEAD_LETTER_KEY), change.op, list || null, fingerprint(change),
+            cipher.seal(JSON.stringify(change), DEAD_LETTER_CHANGE), error.code, maskPii(error.message), stamp]);
         }
       });
     },

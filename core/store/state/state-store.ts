@@ -1,3 +1,4 @@
+import { createFieldCipher, type FieldCipher } from '../../privacy/field-cipher.js';
 import type { SqlClient, SqlDialect } from '../sql/sql-client.js';
 import { createActionOutbox, type ActionOutbox } from './action-outbox.js';
 import { createAuditLog, type AuditLog } from './audit-log.js';
@@ -36,10 +37,14 @@ export interface StateStore {
   account(account: string): SinkAccountState;
   /** The tamper-evident audit trail (audit-log.ts; record and verify through core/audit/). */
   readonly audit: AuditLog;
+  /** Seals and opens the PII columns (encrypted-columns.ts); passes values through when no key is configured. */
+  readonly cipher: FieldCipher;
+  /** The SQL seam itself, for maintenance that walks tables (key rotation); state modules are the way for everything else. */
+  readonly sql: SqlClient;
   close(): Promise<void>;
 }
 
-export function createStateStore(sql: SqlClient, now: () => number = Date.now): StateStore {
+export function createStateStore(sql: SqlClient, now: () => number = Date.now, cipher: FieldCipher = createFieldCipher([])): StateStore {
   const meta = createMetaState(sql);
   return {
     driver: sql.dialect,
@@ -48,12 +53,14 @@ export function createStateStore(sql: SqlClient, now: () => number = Date.now): 
     identity: createIdentityState(sql, meta),
     runs: createRunHistory(sql),
     suppressions: createSuppressionList(sql, now),
-    deadLetters: createDeadLetters(sql, now),
+    deadLetters: createDeadLetters(sql, now, cipher),
     locks: createLocks(sql),
-    triggers: createTriggerState(sql),
-    actions: createActionOutbox(sql),
-    account: (account) => createSinkAccountState(sql, account, now),
+    triggers: createTriggerState(sql, cipher),
+    actions: createActionOutbox(sql, cipher),
+    account: (account) => createSinkAccountState(sql, account, now, cipher),
     audit: createAuditLog(sql, now),
+    cipher,
+    sql,
     close: () => sql.close(),
   };
 }

@@ -1,7 +1,9 @@
 import type { HeldAction, OutgoingAction, ProfileTriggerState, TriggerTimer } from '../../triggers/engine-records.js';
 import type { HoldReason } from '../../triggers/guards/guard-types.js';
 import type { CommitResult, StoredProfile, TriggerCommit, TriggerStateRepository } from '../../triggers/trigger-state-repository.js';
+import { createFieldCipher, openNullable, sealNullable, type FieldCipher } from '../../privacy/field-cipher.js';
 import type { SqlClient, SqlExecutor, SqlValue } from '../sql/sql-client.js';
+import { columnContext } from './encrypted-columns.js';
 
 /**
  * The trigger engine's state in the state store (SQLite or PostgreSQL): the
@@ -10,7 +12,9 @@ import type { SqlClient, SqlExecutor, SqlValue } from '../sql/sql-client.js';
  * the same scenarios). `commit` is one transaction, so a process killed at
  * any point leaves either the batch before it (processed again, to the same
  * action ids) or the batch after it (its timers gone with the state that
- * consumed them): no timer is lost, none fires twice.
+ * consumed them): no timer is lost, none fires twice. States, deferred
+ * firings and actions hold event fields and payload traits: sealed with the
+ * field cipher when a key is configured (encrypted-columns.ts).
  */
 export interface TriggerState extends TriggerStateRepository {
   /** The outbox, oldest firing first: what a delivery worker drains, and what `triggers test` shows. */
@@ -45,7 +49,18 @@ const DUE_NEXT = 'SELECT fire_at, profile_id FROM trigger_timers WHERE fire_at <
 
 type TimerRow = { profile_id: string; trigger_id: string; timer_id: string; due_at: number; fire_at: number; deferred: string | null };
 
-export function createTriggerState(sql: SqlClient): TriggerState {
+const STATE_CONTEXT = columnContext('trigger_profiles', 'state');
+const DEFERRED_CONTEXT = columnContext('trigger_timers', 'deferred');
+const ACTION_CONTEXT = columnContext('trigger_outbox', 'action');
+
+/** An outbox row's action, opened and parsed (action-outbox.ts reads the same column). */
+export function readOutboxAction(cipher: FieldCipher, stored: string): OutgoingAction {
+  return JSON.parse(cipher.open(stored, ACTION_CONTEXT, 'a trigger outbox row')) as OutgoingAction;
+}
+
+/** `cipher` defaults to none (values stored as given), as benches and tests that open SQLite directly expect. */
+export function createTriggerState(sql: SqlClient, cipher: FieldCipher = createFieldCipher([])): TriggerState {
+  const timerFromRow = (row: TimerRow) => timerFrom(row, cipher);
   return {
     async loadClock() {
       const row = await sql.get<{ event_time: number }>('SELECT event_time FROM trigger_clock WHERE id = 1');
@@ -53,13 +68,18 @@ export function createTriggerState(sql: SqlClient): TriggerState {
     },
     async loadProfiles(profileIds) {
       const found = new Map<string, StoredProfile>();
+      const timersOf = new Map<string, TriggerTimer[]>();
       const unique = [...new Set(profileIds)];
       for (const chunk of paddedChunks(unique)) {
         const states = await sql.all<{ profile_id: string; state: string }>(STATES_OF, chunk);
-        for (const row of states) found.set(row.profile_id, { state: JSON.parse(row.state) as ProfileTriggerState, timers: [] });
+        for (const row of states) {
+          const timers: TriggerTimer[] = [];
+          timersOf.set(row.profile_id, timers);
+          found.set(row.profile_id, { state: JSON.parse(cipher.open(row.state, STATE_CONTEXT, `trigger state of profile ${row.profile_id}`)) as ProfileTriggerState, timers });
+        }
         const timers = await sql.all<TimerRow>(TIMERS_OF, chunk);
         // A timer belongs to a state written in the same commit, so its profile is always found.
-        for (const row of timers) found.get(row.profile_id)?.timers.push(timerFromRow(row));
+        for (const row of timers) timersOf.get(row.profile_id)?.push(timerFromRow(row));
       }
       return found;
     },
@@ -82,10 +102,10 @@ export function createTriggerState(sql: SqlClient): TriggerState {
       }
       return due;
     },
-    commit: (batch) => commitBatch(sql, batch),
+    commit: (batch) => commitBatch(sql, batch, cipher),
     async outbox() {
       const rows = await sql.all<{ action: string }>('SELECT action FROM trigger_outbox ORDER BY fired_at, id');
-      return rows.map((row) => JSON.parse(row.action) as OutgoingAction);
+      return rows.map((row) => readOutboxAction(cipher, row.action));
     },
     async holds() {
       const rows = await sql.all<{ trigger_id: string; reason: HoldReason; held: number | string }>('SELECT trigger_id, reason, held FROM trigger_holds ORDER BY trigger_id, reason');
@@ -99,8 +119,8 @@ export function createTriggerState(sql: SqlClient): TriggerState {
   };
 }
 
-async function commitBatch(sql: SqlClient, batch: TriggerCommit): Promise<CommitResult> {
-  const { states, setTimers, cancelTimers } = foldProfiles(batch);
+async function commitBatch(sql: SqlClient, batch: TriggerCommit, cipher: FieldCipher): Promise<CommitResult> {
+  const { states, setTimers, cancelTimers } = foldProfiles(batch, cipher);
   const { fresh, repeatedInBatch } = splitOutbox(batch.outbox);
   const holdRows = countHolds(batch.held);
   return sql.transaction(async (tx) => {
@@ -112,7 +132,7 @@ async function commitBatch(sql: SqlClient, batch: TriggerCommit): Promise<Commit
     const stored = await existingIds(tx, fresh.map((action) => action.id));
     // Two workers committing one action id at once: the second waits on the first's row lock, then skips it
     // without reporting it here. The outbox still keeps one row, which is what delivery relies on.
-    await tx.runBatch(OUTBOX_INSERT, fresh.filter((action) => !stored.has(action.id)).map(outboxRow));
+    await tx.runBatch(OUTBOX_INSERT, fresh.filter((action) => !stored.has(action.id)).map((action) => outboxRow(action, cipher)));
     await tx.runBatch(HOLD_UPSERT, holdRows);
     const duplicateActionIds = batch.outbox.map((action, index) => (repeatedInBatch.has(index) || stored.has(action.id) ? action.id : undefined)).filter((id) => id !== undefined);
     return { duplicateActionIds };
@@ -124,7 +144,7 @@ async function commitBatch(sql: SqlClient, batch: TriggerCommit): Promise<Commit
  * in-memory reference applies them (per entry: cancels, then sets): the
  * last state per profile, and per timer key either its last value or a delete.
  */
-function foldProfiles(batch: TriggerCommit): { states: SqlValue[][]; setTimers: SqlValue[][]; cancelTimers: SqlValue[][] } {
+function foldProfiles(batch: TriggerCommit, cipher: FieldCipher): { states: SqlValue[][]; setTimers: SqlValue[][]; cancelTimers: SqlValue[][] } {
   const states = new Map<string, ProfileTriggerState>();
   const timers = new Map<string, { profileId: string; triggerId: string; timerId: string; timer: TriggerTimer | undefined }>();
   for (const profile of batch.profiles) {
@@ -136,9 +156,9 @@ function foldProfiles(batch: TriggerCommit): { states: SqlValue[][]; setTimers: 
   const cancelTimers: SqlValue[][] = [];
   for (const { profileId, triggerId, timerId, timer } of timers.values()) {
     if (timer === undefined) cancelTimers.push([profileId, triggerId, timerId]);
-    else setTimers.push([profileId, triggerId, timerId, timer.dueAt, timer.fireAt, timer.deferred === undefined ? null : JSON.stringify(timer.deferred)]);
+    else setTimers.push([profileId, triggerId, timerId, timer.dueAt, timer.fireAt, sealNullable(cipher, timer.deferred === undefined ? null : JSON.stringify(timer.deferred), DEFERRED_CONTEXT)]);
   }
-  return { states: [...states].map(([profileId, state]) => [profileId, JSON.stringify(state)]), setTimers, cancelTimers };
+  return { states: [...states].map(([profileId, state]) => [profileId, cipher.seal(JSON.stringify(state), STATE_CONTEXT)]), setTimers, cancelTimers };
 }
 
 /** The first action per id goes on; later ones in the same batch are duplicates, as the reference counts them. */
@@ -173,13 +193,14 @@ async function existingIds(tx: SqlExecutor, ids: readonly string[]): Promise<Set
   return existing;
 }
 
-function outboxRow(action: OutgoingAction): SqlValue[] {
-  return [action.id, action.triggerId, action.profileId, action.sink, action.firedAt, JSON.stringify(action)];
+function outboxRow(action: OutgoingAction, cipher: FieldCipher): SqlValue[] {
+  return [action.id, action.triggerId, action.profileId, action.sink, action.firedAt, cipher.seal(JSON.stringify(action), ACTION_CONTEXT)];
 }
 
-function timerFromRow(row: TimerRow): TriggerTimer {
+function timerFrom(row: TimerRow, cipher: FieldCipher): TriggerTimer {
   const timer: TriggerTimer = { profileId: row.profile_id, triggerId: row.trigger_id, timerId: row.timer_id, dueAt: Number(row.due_at), fireAt: Number(row.fire_at) };
-  if (row.deferred !== null) timer.deferred = JSON.parse(row.deferred) as TriggerTimer['deferred'];
+  const deferred = openNullable(cipher, row.deferred, DEFERRED_CONTEXT, `deferred firing of profile ${row.profile_id}`);
+  if (deferred !== null) timer.deferred = JSON.parse(deferred) as TriggerTimer['deferred'];
   return timer;
 }
 
