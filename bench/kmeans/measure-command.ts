@@ -7,6 +7,8 @@ export interface CommandMeasurement {
   wallMs: number;
   /** Peak resident set of the child (all its threads), from GNU time's %M (KiB) × 1024. */
   peakRssBytes: number;
+  /** User + system CPU seconds of the child (all its threads), from GNU time's %U + %S: what a shared machine's load moves less than wall time. */
+  cpuSeconds: number;
   /** The child's last stdout line, parsed: each side prints one JSON result. */
   result: unknown;
 }
@@ -23,7 +25,7 @@ export async function measureCommand(command: string, commandArguments: readonly
   const rssFile = join(scratch, 'max-rss-kb');
   try {
     const started = performance.now();
-    const child = spawn(TIME_BINARY, ['-f', '%M', '-o', rssFile, command, ...commandArguments], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TIME_BINARY, ['-f', '%M %U %S', '-o', rssFile, command, ...commandArguments], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -39,8 +41,9 @@ export async function measureCommand(command: string, commandArguments: readonly
     const wallMs = performance.now() - started;
     if (exitCode !== 0) throw new Error(`${command} ${commandArguments.join(' ')} exited with ${exitCode}:\n${stderr}`);
     const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
+    const [maxRssKb, userSeconds, systemSeconds] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
     const lastLine = stdout.trim().split('\n').pop() ?? '';
-    return { wallMs, peakRssBytes: Number(lines[lines.length - 1]) * 1024, result: JSON.parse(lastLine) as unknown };
+    return { wallMs, peakRssBytes: (maxRssKb ?? Number.NaN) * 1024, cpuSeconds: (userSeconds ?? Number.NaN) + (systemSeconds ?? Number.NaN), result: JSON.parse(lastLine) as unknown };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

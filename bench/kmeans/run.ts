@@ -2,7 +2,7 @@
  * bench/kmeans: segflow's k-means against scikit-learn's on the same 1M × 8
  * points, in one run. See README.md for what is measured and how.
  *
- *   npx tsx bench/kmeans/run.ts [--rows 1M] [--repeats 5] [--no-k-selection] [--source] [--json]
+ *   npx tsx bench/kmeans/run.ts [--rows 1M] [--repeats 5] [--no-k-selection] [--k-selection-n-init 10] [--source] [--json]
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,6 +23,8 @@ interface Options {
   rows: number;
   repeats: number;
   kSelection: boolean;
+  /** Restarts per k in the k selection (both sides). */
+  kSelectionNInit: number;
   forceSource: boolean;
   json: boolean;
 }
@@ -35,12 +37,13 @@ function parseCount(text: string): number {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { rows: 1_000_000, repeats: 5, kSelection: true, forceSource: false, json: false };
+  const options: Options = { rows: 1_000_000, repeats: 5, kSelection: true, kSelectionNInit: 10, forceSource: false, json: false };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === '--rows') options.rows = parseCount(argv[++index] ?? '');
     else if (argument === '--repeats') options.repeats = parseCount(argv[++index] ?? '');
     else if (argument === '--no-k-selection') options.kSelection = false;
+    else if (argument === '--k-selection-n-init') options.kSelectionNInit = parseCount(argv[++index] ?? '');
     else if (argument === '--source') options.forceSource = true;
     else if (argument === '--json') options.json = true;
     else throw new Error(`unknown option ${argument}; see bench/kmeans/README.md`);
@@ -63,7 +66,7 @@ function log(options: Options, message: string): void {
   (options.json ? process.stderr : process.stdout).write(`${message}\n`);
 }
 
-async function runSide(side: 'segflow' | 'sklearn', request: SideRequest): Promise<{ result: unknown; wallMs: number; peakRssBytes: number }> {
+async function runSide(side: 'segflow' | 'sklearn', request: SideRequest): Promise<{ result: unknown; wallMs: number; peakRssBytes: number; cpuSeconds: number }> {
   if (side === 'sklearn') return measureCommand('/usr/bin/python3', [join(HERE, 'sklearn_side.py'), JSON.stringify(request)], ROOT);
   return measureCommand(process.execPath, ['--import', 'tsx', '--expose-gc', join(HERE, 'segflow-side.ts'), JSON.stringify(request)], ROOT);
 }
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
   const seeds = Array.from({ length: options.repeats }, (_, index) => index);
   const base: SideRequest = {
     mode: 'fit', path, rows: options.rows, columns: COLUMNS, k: K, seeds, fromBuild,
-    seedingOnAllRows: false, kMin: 2, kMax: 10, silhouetteSampleSize: 10_000,
+    seedingOnAllRows: false, kMin: 2, kMax: 10, silhouetteSampleSize: 10_000, kSelectionNInit: options.kSelectionNInit,
   };
   log(options, `bench/kmeans: ${options.rows.toLocaleString('en')} × ${COLUMNS} points, k = ${K}, n_init = 1, ${options.repeats} seeds per side; segflow from ${fromBuild ? 'the compiled build (dist/)' : 'TypeScript sources under tsx (npm run build first for compiled numbers)'}; load average ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`);
 
@@ -109,10 +112,10 @@ async function main(): Promise<void> {
   log(options, `inertia ratio (median): ${ratios.inertia.toFixed(5)}, best-of-seeds: ${ratios.bestInertia.toFixed(6)}  (target within 0.5%)`);
   log(options, `peak RSS: segflow ${ratios.segflowRssMb.toFixed(0)} MB (target ≤ 300 MB), sklearn ${ratios.sklearnRssMb.toFixed(0)} MB`);
 
-  let kSelection: { segflow: KSelectionRecord; sklearn: KSelectionRecord; segflowRssMb: number; sklearnRssMb: number } | undefined;
+  let kSelection: { segflow: KSelectionRecord; sklearn: KSelectionRecord; segflowRssMb: number; sklearnRssMb: number; segflowCpuSeconds: number; sklearnCpuSeconds: number } | undefined;
   if (options.kSelection) {
     log(options, '');
-    log(options, '  running k selection, k = 2..10 (n_init = 1, silhouette on 10,000 sampled rows, CH and DB on all rows) …');
+    log(options, `  running k selection, k = 2..10 (n_init = ${options.kSelectionNInit}, silhouette on 10,000 sampled rows, CH and DB on all rows) …`);
     const request = { ...base, mode: 'k-selection' as const };
     const ours = await runSide('segflow', request);
     const theirs = await runSide('sklearn', request);
@@ -121,9 +124,11 @@ async function main(): Promise<void> {
       sklearn: theirs.result as KSelectionRecord,
       segflowRssMb: ours.peakRssBytes / 2 ** 20,
       sklearnRssMb: theirs.peakRssBytes / 2 ** 20,
+      segflowCpuSeconds: ours.cpuSeconds,
+      sklearnCpuSeconds: theirs.cpuSeconds,
     };
     log(options, kSelectionTable(kSelection.segflow, kSelection.sklearn));
-    log(options, `k selection time: segflow ${(kSelection.segflow.ms / 1000).toFixed(2)} s, sklearn ${(kSelection.sklearn.ms / 1000).toFixed(2)} s, ratio ${(kSelection.segflow.ms / kSelection.sklearn.ms).toFixed(2)}; peak RSS segflow ${kSelection.segflowRssMb.toFixed(0)} MB, sklearn ${kSelection.sklearnRssMb.toFixed(0)} MB`);
+    log(options, `k selection time: segflow ${(kSelection.segflow.ms / 1000).toFixed(2)} s, sklearn ${(kSelection.sklearn.ms / 1000).toFixed(2)} s, ratio ${(kSelection.segflow.ms / kSelection.sklearn.ms).toFixed(2)} (target ≤ 0.50); process CPU segflow ${kSelection.segflowCpuSeconds.toFixed(1)} s, sklearn ${kSelection.sklearnCpuSeconds.toFixed(1)} s; peak RSS segflow ${kSelection.segflowRssMb.toFixed(0)} MB, sklearn ${kSelection.sklearnRssMb.toFixed(0)} MB`);
     log(options, `segflow chose k = ${kSelection.segflow.chosenK} (elbow ${kSelection.segflow.elbowK ?? 'none'}): ${kSelection.segflow.reason}`);
   }
   const loadAfter = loadavg();

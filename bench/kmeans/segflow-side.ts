@@ -22,6 +22,8 @@ export interface SideRequest {
   kMin: number;
   kMax: number;
   silhouetteSampleSize: number;
+  /** k-selection: restarts per k (both sides). */
+  kSelectionNInit: number;
 }
 
 export interface FitRecord {
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const selection = await selectK(matrix, {
     seed: request.seeds[0] ?? 0,
-    nInit: 1,
+    nInit: request.kSelectionNInit,
     kMin: request.kMin,
     kMax: request.kMax,
     silhouetteSampleSize: request.silhouetteSampleSize,

@@ -8,7 +8,8 @@ fit:         KMeans(n_clusters=k, init='k-means++', n_init=1, algorithm='lloyd',
              random_state=seed).fit(X), once per seed. Default tol (1e-4, relative)
              and max_iter (300), as segflow's defaults. k-means++ is sklearn's greedy
              variant with 2 + floor(ln k) local trials per centre on all rows.
-k-selection: for k in kMin..kMax: the same KMeans (random_state = first seed), then
+k-selection: for k in kMin..kMax: the same KMeans with n_init = kSelectionNInit
+             (random_state = first seed), then
              silhouette_score(X, labels, sample_size, random_state=0),
              calinski_harabasz_score and davies_bouldin_score on all rows.
 """
@@ -49,7 +50,8 @@ def main() -> None:
     started = time.perf_counter()
     rows = []
     for k in range(request["kMin"], request["kMax"] + 1):
-        model = KMeans(n_clusters=k, init="k-means++", n_init=1, algorithm="lloyd", random_state=seeds[0]).fit(x)
+        model = KMeans(n_clusters=k, init="k-means++", n_init=request["kSelectionNInit"], algorithm="lloyd",
+                       random_state=seeds[0]).fit(x)
         rows.append({
             "k": k,
             "inertia": float(model.inertia_),

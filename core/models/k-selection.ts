@@ -13,7 +13,7 @@ import { assignToNearest, kmeans, type KmeansOptions, type KmeansResult } from '
 import { copyRows, sampleRowIndices } from './kmeans-row-sample.js';
 import { openKmeansPool } from './kmeans-worker-pool.js';
 import { kneedle } from './kneedle.js';
-import { silhouetteSamples } from './silhouette.js';
+import { silhouetteSamplesParallel } from './silhouette.js';
 
 export interface KSelectionOptions extends Omit<KmeansOptions, 'k' | 'pool'> {
   /** @default 2 */
@@ -78,7 +78,7 @@ export async function selectK(matrix: FeatureMatrix, options: KSelectionOptions)
       rows.push({
         k,
         inertia: result.inertia,
-        silhouette: sampledSilhouette(sample, sampleLabels),
+        silhouette: await sampledSilhouette(sample, sampleLabels, options.workers),
         calinskiHarabasz: calinskiHarabasz(matrix, result.labels),
         daviesBouldin: daviesBouldin(matrix, result.labels),
         iterations: result.iterations,
@@ -100,10 +100,12 @@ export async function selectK(matrix: FeatureMatrix, options: KSelectionOptions)
   }
 }
 
-function sampledSilhouette(sample: FeatureMatrix, labels: Int32Array): number {
+/** The sample's mean silhouette, its pairs shared across worker threads (the same number as on one thread). */
+async function sampledSilhouette(sample: FeatureMatrix, labels: Int32Array, workers: number | undefined): Promise<number> {
   const { clusters } = encodeLabels(labels);
   if (clusters < 2 || clusters > sample.rows - 1) return Number.NaN;
-  const scores = silhouetteSamples(sample, labels);
+  // `workers` counts k-means threads; the silhouette also computes on the calling thread, which k-means leaves idle.
+  const scores = await silhouetteSamplesParallel(sample, labels, workers === undefined ? {} : { workers: Math.max(0, workers - 1) });
   let sum = 0;
   for (const score of scores) sum += score;
   return sum / scores.length;

@@ -8,12 +8,16 @@
  * It is O(n²·d), so on many rows it is scored on a seeded sample of rows,
  * exactly as silhouette_score(X, labels, sample_size, random_state) does:
  * draw the rows first, then score within the sample (cluster sizes, a and b
- * all come from the sample).
+ * all come from the sample). The pairs can be shared across worker threads
+ * (silhouetteSamplesParallel) with the same result (silhouette-tiles.ts).
  */
+import { availableParallelism } from 'node:os';
 import { createRng } from '../random/rng.js';
 import { assertClusterCount, encodeLabels } from './cluster-indices.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { copyRows, sampleRowIndices } from './kmeans-row-sample.js';
+import { runSilhouetteTiles, silhouetteTileLayout, sumSlots, type SilhouetteTileJob } from './silhouette-tiles.js';
+import { silhouetteWorkers } from './silhouette-worker-threads.js';
 
 export interface SilhouetteOptions {
   /** Score this many rows drawn without replacement; all rows when absent or ≥ rows. */
@@ -38,13 +42,31 @@ export function silhouetteScore(matrix: FeatureMatrix, labels: ArrayLike<number>
   return sum / samples.length;
 }
 
-/** s(i) for every row. */
+/** s(i) for every row, on the calling thread. */
 export function silhouetteSamples(matrix: FeatureMatrix, labels: ArrayLike<number>): Float64Array {
-  const { rows } = matrix;
   const { codes, clusters, sizes } = encodeLabels(labels);
-  assertClusterCount('silhouette', clusters, rows);
+  assertClusterCount('silhouette', clusters, matrix.rows);
+  return scoresFrom(pairDistanceSumsHere(matrix, codes, clusters), codes, clusters, sizes);
+}
 
-  const distanceSums = pairDistanceSums(matrix, codes, clusters);
+export interface ParallelSilhouetteOptions {
+  /** Worker threads besides the calling thread, which takes tiles too. Results do not depend on it. @default available cores − 1 (0 under MIN_ROWS_FOR_SILHOUETTE_WORKERS rows) */
+  workers?: number;
+}
+
+/** Below this, the O(n²) pass takes less time than a worker round trip. */
+export const MIN_ROWS_FOR_SILHOUETTE_WORKERS = 4_096;
+
+/** s(i) for every row, the pairs shared out across worker threads: the same numbers as silhouetteSamples, to the last bit. */
+export async function silhouetteSamplesParallel(matrix: FeatureMatrix, labels: ArrayLike<number>, options: ParallelSilhouetteOptions = {}): Promise<Float64Array> {
+  const { codes, clusters, sizes } = encodeLabels(labels);
+  assertClusterCount('silhouette', clusters, matrix.rows);
+  const workers = Math.max(0, Math.floor(options.workers ?? (matrix.rows < MIN_ROWS_FOR_SILHOUETTE_WORKERS ? 0 : availableParallelism() - 1)));
+  return scoresFrom(await pairDistanceSums(matrix, codes, clusters, workers), codes, clusters, sizes);
+}
+
+function scoresFrom(distanceSums: Float64Array, codes: Int32Array, clusters: number, sizes: ArrayLike<number>): Float64Array {
+  const rows = codes.length;
   const scores = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     const own = codes[i]!;
@@ -63,56 +85,41 @@ export function silhouetteSamples(matrix: FeatureMatrix, labels: ArrayLike<numbe
 }
 
 /**
- * distanceSums[i × K + c] = Σ distance(i, j) over rows j of cluster c. Each
- * pair is computed once and added to both rows; row i still receives its
- * terms in increasing j, the order sklearn's bincount adds them. Rows j are
- * taken four at a time from a column-major copy, so row i's value and four
- * running sums stay in registers (~25% less CPU than one j at a time); each
- * distance is still summed column by column, so the values are the same.
+ * distanceSums[i × K + c] = Σ distance(i, j) over rows j of cluster c, from
+ * the tiles (silhouette-tiles.ts) on the calling thread, or shared with
+ * `workers` worker threads (the calling thread takes tiles too). The tiles
+ * fix the order of every addition, so the sums are the same either way.
  */
-function pairDistanceSums(matrix: FeatureMatrix, codes: Int32Array, clusters: number): Float64Array {
+async function pairDistanceSums(matrix: FeatureMatrix, codes: Int32Array, clusters: number, workers: number): Promise<Float64Array> {
+  if (workers === 0) return pairDistanceSumsHere(matrix, codes, clusters);
+  const job = tileJob(matrix, codes, clusters, true);
+  // Atomic accesses to the cursor on both sides order the plain writes to the shared partials
+  // (the same reasoning as dbscan-parallel.ts's runPass).
+  Atomics.store(job.cursor, 0, 0);
+  const running = silhouetteWorkers(workers).map((worker) => worker.run(job));
+  runSilhouetteTiles(job);
+  await Promise.all(running);
+  Atomics.load(job.cursor, 0);
+  return sumSlots(job);
+}
+
+function pairDistanceSumsHere(matrix: FeatureMatrix, codes: Int32Array, clusters: number): Float64Array {
+  const job = tileJob(matrix, codes, clusters, false);
+  runSilhouetteTiles(job);
+  return sumSlots(job);
+}
+
+function tileJob(matrix: FeatureMatrix, codes: Int32Array, clusters: number, shared: boolean): SilhouetteTileJob {
   const { rows, columns, data } = matrix;
-  const byColumn = new Float64Array(columns * rows);
+  const { blockRows, blocks } = silhouetteTileLayout(rows);
+  const float64s = (length: number) => (shared ? new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT)) : new Float64Array(length));
+  const byColumn = float64s(columns * rows);
   for (let row = 0; row < rows; row++) for (let column = 0; column < columns; column++) byColumn[column * rows + row] = data[row * columns + column]!;
-  const sums = new Float64Array(rows * clusters);
-  const add = (i: number, iCluster: number, j: number, distance: number): void => {
-    sums[i * clusters + codes[j]!] += distance;
-    sums[j * clusters + iCluster] += distance;
-  };
-  for (let i = 0; i < rows; i++) {
-    const iOffset = i * columns;
-    const iCluster = codes[i]!;
-    let j = i + 1;
-    for (; j + 3 < rows; j += 4) {
-      let sum0 = 0;
-      let sum1 = 0;
-      let sum2 = 0;
-      let sum3 = 0;
-      for (let column = 0; column < columns; column++) {
-        const value = data[iOffset + column]!;
-        const at = column * rows + j;
-        const difference0 = value - byColumn[at]!;
-        const difference1 = value - byColumn[at + 1]!;
-        const difference2 = value - byColumn[at + 2]!;
-        const difference3 = value - byColumn[at + 3]!;
-        sum0 += difference0 * difference0;
-        sum1 += difference1 * difference1;
-        sum2 += difference2 * difference2;
-        sum3 += difference3 * difference3;
-      }
-      add(i, iCluster, j, Math.sqrt(sum0));
-      add(i, iCluster, j + 1, Math.sqrt(sum1));
-      add(i, iCluster, j + 2, Math.sqrt(sum2));
-      add(i, iCluster, j + 3, Math.sqrt(sum3));
-    }
-    for (; j < rows; j++) {
-      let sum = 0;
-      for (let column = 0; column < columns; column++) {
-        const difference = data[iOffset + column]! - data[j * columns + column]!;
-        sum += difference * difference;
-      }
-      add(i, iCluster, j, Math.sqrt(sum));
-    }
+  let sharedCodes = codes;
+  if (shared) {
+    sharedCodes = new Int32Array(new SharedArrayBuffer(codes.byteLength));
+    sharedCodes.set(codes);
   }
-  return sums;
+  const cursor = shared ? new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) : new Int32Array(1);
+  return { rows, columns, clusters, byColumn, codes: sharedCodes, blockRows, blocks, partials: float64s(rows * blocks * clusters), cursor };
 }
