@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { forgetJob, syncOutcome, type ForgetResult } from '../../core/runtime/index.js';
 import { PII_KEY_VARIABLE } from '../../core/privacy/identifier-hash.js';
-import { rewriteEventStore, vacuumSqlite } from '../../core/privacy/physical-erasure.js';
+import { rewriteEventStore, vacuumPostgresState, vacuumSqlite } from '../../core/privacy/physical-erasure.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { formatSyncResults } from '../output/sync-table.js';
 import { exitCodeFor } from './run.js';
@@ -39,18 +39,28 @@ export async function forgetCommand(options: ForgetOptions): Promise<number> {
       ...(options.resume ? { resume: true } : {}),
     }, interruptSignal());
     reportLocal(result, options);
+    // PostgreSQL rewrites its tables while the state is open (SQLite and DuckDB files are rewritten after, closed).
+    if (workspace.state.driver === 'postgres' && erasing(options)) {
+      const tables = await vacuumPostgresState(workspace.state.sql);
+      process.stderr.write(`rewrote ${tables.length} PostgreSQL state table(s) with VACUUM FULL: the deleted rows are gone from their pages (the server's WAL and backups keep them until recycled)\n`);
+    }
     if (result.sync) process.stdout.write(formatSyncResults(result.sync.sinks, `segflow dlq list ${options.file}`));
     reportSinks(result, options.file);
     if (result.pending.length > 0) return EXIT_CODES.unapplied;
     return result.sync ? exitCodeFor(syncOutcome(result.sync.sinks)) : EXIT_CODES.done;
   });
   // Physically: the deleted rows still sit in database pages until the files are rewritten.
-  if (stores !== undefined && (options.email !== undefined || options.userId !== undefined || options.anonymousId !== undefined || options.key !== undefined || options.resume)) {
+  if (stores !== undefined && erasing(options)) {
     await rewriteEventStore(join(stores.stateDir, 'events.duckdb'));
     if (stores.sqlite) vacuumSqlite(join(stores.stateDir, 'state.sqlite'));
-    process.stderr.write(`rewrote the state files in ${stores.stateDir}: the deleted rows are physically gone${stores.sqlite ? '' : ' (PostgreSQL state: run VACUUM FULL on its tables to reclaim their pages)'}\n`);
+    process.stderr.write(`rewrote the state files in ${stores.stateDir}: the deleted rows are physically gone\n`);
   }
   return code;
+}
+
+/** The request erases something (a person, or the pending requests `--resume` finishes), so the stores are rewritten after it. */
+function erasing(options: ForgetOptions): boolean {
+  return options.email !== undefined || options.userId !== undefined || options.anonymousId !== undefined || options.key !== undefined || options.resume === true;
 }
 
 function reportLocal(result: ForgetResult, options: ForgetOptions): void {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SPOOL_FILE } from '../ingest/spool/spool-files.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
+import type { SqlExecutor } from '../store/sql/sql-client.js';
 
 /**
  * Makes deleted rows physically gone. A DELETE only marks rows: DuckDB keeps
@@ -133,4 +134,19 @@ export function eraseFromJournals(stateDir: string, belongs: (line: string) => b
     }
   }
   return blanked;
+}
+
+/**
+ * PostgreSQL keeps deleted rows in the table's pages until VACUUM FULL
+ * rewrites the table into new files (plain VACUUM only marks the space
+ * reusable). Each mapping's state lives in its own schema, so every table of
+ * that schema is rewritten, one at a time (each takes its table's exclusive
+ * lock for the rewrite: a state table of thousands of rows takes
+ * milliseconds). The WAL and any backups still hold the old rows until they
+ * are recycled or expire: that is the database's retention, not segflow's.
+ */
+export async function vacuumPostgresState(sql: SqlExecutor): Promise<string[]> {
+  const tables = await sql.all<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename');
+  for (const { tablename } of tables) await sql.exec(`VACUUM FULL "${tablename.replace(/"/g, '""')}"`);
+  return tables.map((table) => table.tablename);
 }
