@@ -10,7 +10,7 @@ import type { DbscanWorkerReply, DbscanWorkerRequest } from './dbscan-worker-thr
 const port = parentPort;
 if (!port) throw new Error('dbscan-worker.ts must run as a worker thread');
 
-port.on('message', ({ requestId, pass }: DbscanWorkerRequest) => {
+port.on('message', ({ requestId, job: pass }: DbscanWorkerRequest) => {
   try {
     runDbscanPassChunks(pass);
     port.postMessage({ requestId } satisfies DbscanWorkerReply);
