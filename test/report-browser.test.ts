@@ -94,7 +94,7 @@ describe('the report of the retail demo in Chromium', () => {
     })));
     expect(charts.map((chart) => chart.id)).toEqual(expect.arrayContaining([
       'run-reconciliation', 'segment-sizes', 'k-elbow-behavior', 'k-scores-behavior', 'profiles-behavior', 'embedding-behavior',
-      'migration-behavior', 'journey-funnel', 'journey-sankey', 'journey-transitions', 'trend-stl', 'drift-psi', 'sync-outcomes', 'sync-calls',
+      'migration-behavior', 'journey-funnel', 'journey-sankey', 'journey-transitions', 'trend-stl', 'drift-psi', 'monthly-migration', 'sync-outcomes', 'sync-calls',
     ]));
     for (const chart of charts) {
       expect(chart.rendered, chart.id ?? '').toBe('true');
@@ -153,6 +153,9 @@ describe('the report of the retail demo in Chromium', () => {
     const stl = await chartTable('trend-stl');
     expect(stl.map((row) => row[2])).toEqual(analysis?.trends?.series.trend);
     expect((await chartTable('drift-psi')).map((row) => [row[0], row[1]])).toEqual((analysis?.drift?.features ?? []).map((feature) => [feature.feature, feature.psi]));
+    const migration = analysis?.segmentMigration;
+    expect(migration?.steps.length).toBeGreaterThan(0);
+    expect((await chartTable('monthly-migration')).map((row) => row[2])).toEqual(migration?.overall.counts.flat());
   });
 
   it('holds each sink\'s outcomes and calls', async () => {
@@ -182,7 +185,7 @@ describe('the report of the retail demo in Chromium', () => {
         const nav = doc.querySelector('nav');
         return { charts, clipped, navHeight: nav === null ? 0 : nav.getBoundingClientRect().height };
       });
-      expect(layout.charts.length).toBeGreaterThanOrEqual(14);
+      expect(layout.charts.length).toBeGreaterThanOrEqual(15);
       for (const height of layout.charts) expect(height).toBeGreaterThan(100);
       expect(layout.clipped).toBe(0);
       expect(layout.navHeight).toBe(0);

@@ -8,6 +8,7 @@ import { anomaliesSection, profilesSection } from './profiles-section.js';
 import { runSection } from './run-section.js';
 import { segmentsSection } from './segments-section.js';
 import { syncSection } from './sync-section.js';
+import { segmentsOverTimeSection } from './segments-over-time-section.js';
 import { trendsSection } from './trends-section.js';
 import { validationSection } from './validation-section.js';
 
@@ -16,7 +17,7 @@ export function buildReport(input: ReportInput): ReportView {
   const { summary } = input.run;
   const sections = [
     runSection(input), segmentsSection(input), kSelectionSection(input), profilesSection(input), anomaliesSection(input),
-    migrationSection(input), journeysSection(input), trendsSection(input), validationSection(input), syncSection(input),
+    migrationSection(input), journeysSection(input), trendsSection(input), segmentsOverTimeSection(input), validationSection(input), syncSection(input),
   ].filter((section): section is SectionView => section !== undefined);
   return {
     title: `segflow report: ${input.mapping}`,
