@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { basicAuth, INGEST_ENV, startIngestServer, WRITE_KEY } from './support/ingest-server.js';
 import { temporaryDirectory } from './support/run-mapping.js';
-import { CANARY, occurrences, segflow } from './forget-fixture.test-support.js';
+import { CANARY, occurrences } from './forget-fixture.test-support.js';
+import { segflowInProcess as segflow } from './support/in-process-cli.js';
 
 /**
  * The ingest API's journal keeps the raw messages of the file it is

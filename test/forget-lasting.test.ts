@@ -2,7 +2,8 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queryState, temporaryDirectory } from './support/run-mapping.js';
-import { CANARY, occurrences, segflow, writeShop } from './forget-fixture.test-support.js';
+import { CANARY, occurrences, writeShop } from './forget-fixture.test-support.js';
+import { segflowInProcess as segflow } from './support/in-process-cli.js';
 
 /**
  * An erasure outlives the state directory: the suppression list is a file

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queryState, temporaryDirectory } from './support/run-mapping.js';
-import { CANARY, occurrences, segflow, writeShop } from './forget-fixture.test-support.js';
+import { CANARY, occurrences, writeShop } from './forget-fixture.test-support.js';
+import { segflowInProcess as segflow } from './support/in-process-cli.js';
 
 /**
  * Erasure is physical: after `segflow forget` the canary's email, userId and

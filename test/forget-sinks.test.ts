@@ -4,10 +4,13 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { startHubSpotSimulator } from '../connectors/sinks/hubspot/index.js';
 import { hubspotConnectionYaml, hubspotSecrets } from './support/hubspot-account.js';
 import { queryState, temporaryDirectory } from './support/run-mapping.js';
-import { CANARY, occurrences, segflow, writeShop } from './forget-fixture.test-support.js';
+import { CANARY, occurrences, writeShop } from './forget-fixture.test-support.js';
+import { segflowInProcess as segflow } from './support/in-process-cli.js';
 
 /**
- * Erasure across sinks, through the real CLI against two HubSpot accounts
+ * Erasure across sinks, through the CLI (its parsing, commands and error
+ * reporting, in this process: a tsx start per call was most of this file's
+ * minute) against two HubSpot accounts
  * (simulators that outlive the runs, as real accounts do). forget checks
  * every sink's credentials before touching anything; `--local-only`
  * erases locally and records the vendor deletions as pending; `--resume`
